@@ -1,0 +1,36 @@
+/**
+ * @envelope-kit/core: the envelope format, the key schedule, keyrings and
+ * streams. No cloud SDK: providers plug in through `KeyWrapper`.
+ */
+export { EnvelopeError, ErrorCode, isEnvelopeError } from './errors.js';
+export type { EnvelopeErrorOptions, KeyFailure } from './errors.js';
+
+export { encrypt } from './message/encrypt.js';
+export { decrypt } from './message/decrypt.js';
+export { inspect } from './message/inspect.js';
+export type { EnvelopeInfo, InspectOptions } from './message/inspect.js';
+export type { DecryptOptions, DecryptResult, EncryptOptions, KeyringInput } from './message/options.js';
+export { DecryptSession } from './message/decryptSession.js';
+export { startEncryption } from './message/encryptSession.js';
+export type { EncryptSession } from './message/encryptSession.js';
+
+export { encryptStream, decryptStream } from './stream/nodeStreams.js';
+export type { DecryptStream } from './stream/nodeStreams.js';
+export { encryptTransformStream, decryptTransformStream } from './stream/webStreams.js';
+
+export { Keyring } from './keyring/keyring.js';
+export type { DataKeyMaterials, DataKeySource } from './keyring/keyring.js';
+export { wrapperMatches } from './keyring/keyWrapper.js';
+export type { GeneratedDataKey, KeyWrapper, WrappedKey } from './keyring/keyWrapper.js';
+
+export { checkExpectedContext, decodeContext, encodeContext } from './format/context.js';
+export type { EncryptionContext } from './format/context.js';
+export { FORMAT_VERSION, MAGIC } from './format/header.js';
+export type { EnvelopeHeader } from './format/header.js';
+export { DEFAULT_LIMITS, FIELD_BOUNDS, HARD_LIMITS } from './format/limits.js';
+export type { Limits } from './format/limits.js';
+export { DEFAULT_SUITE } from './format/suite.js';
+export type { Suite } from './format/suite.js';
+
+export { BUILTIN_PROVIDER_PACKAGES, ProviderRegistry, defaultRegistry, keyUriScheme, resolveKey } from './registry/registry.js';
+export type { KeyWrapperFactory, ProviderModule, ProviderOptions } from './registry/registry.js';
