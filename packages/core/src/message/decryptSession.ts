@@ -6,7 +6,7 @@ import type { EnvelopeHeader, ParsedHeader } from '../format/header.js';
 import { HeaderReader } from '../format/headerReader.js';
 import { resolveLimits, type Limits } from '../format/limits.js';
 import type { DataKeySource } from '../keyring/keyring.js';
-import { toDataKeySource, type DecryptOptions } from './options.js';
+import { requireBytes, toDataKeySource, type DecryptOptions } from './options.js';
 
 /**
  * Decrypts an envelope fed in chunks of any size. Until the header is whole
@@ -23,7 +23,7 @@ export class DecryptSession {
 
   constructor(private readonly options: DecryptOptions) {
     this.limits = resolveLimits(options.limits);
-    this.source = toDataKeySource(options.keyring);
+    this.source = toDataKeySource(options?.keyring);
     this.headerReader = new HeaderReader(this.limits);
   }
 
@@ -33,6 +33,7 @@ export class DecryptSession {
   }
 
   async update(chunk: Uint8Array): Promise<Uint8Array[]> {
+    requireBytes(chunk, 'envelope bytes');
     if (this.opener) return this.opener.update(chunk);
     const read = this.headerReader.push(chunk);
     if (!read) return [];

@@ -22,7 +22,7 @@ export interface EncryptSession {
  */
 export async function startEncryption(options: EncryptOptions): Promise<EncryptSession> {
   const suite = DEFAULT_SUITE;
-  const limits = resolveLimits(options.limits);
+  const limits = resolveLimits(options?.limits);
   const frameSize = options.frameSize ?? FIELD_BOUNDS.defaultFrameSize;
   checkFrameSize(frameSize, limits.maxFrameSize);
   const context = options.context ?? {};
@@ -30,7 +30,7 @@ export async function startEncryption(options: EncryptOptions): Promise<EncryptS
   if (contextBytes > limits.maxContextBytes) {
     throw new EnvelopeError(ErrorCode.LIMIT_EXCEEDED, `encryption context is ${contextBytes} bytes, over the limit of ${limits.maxContextBytes}`);
   }
-  const { dataKey, wrappedKeys } = await toDataKeySource(options.keyring).newDataKey(suite.dataKeyLength, context);
+  const { dataKey, wrappedKeys } = await toDataKeySource(options?.keyring).newDataKey(suite.dataKeyLength, context);
   const messageId = newMessageId();
   const keys = deriveMessageKeys(dataKey, messageId, suite);
   zeroize(dataKey);

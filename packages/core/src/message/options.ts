@@ -1,3 +1,4 @@
+import { EnvelopeError, ErrorCode } from '../errors.js';
 import type { EncryptionContext } from '../format/context.js';
 import type { EnvelopeHeader } from '../format/header.js';
 import type { Limits } from '../format/limits.js';
@@ -31,8 +32,17 @@ export interface DecryptResult {
   readonly header: EnvelopeHeader;
 }
 
-export function toDataKeySource(input: KeyringInput): DataKeySource {
+export function toDataKeySource(input: KeyringInput | undefined): DataKeySource {
   if (Array.isArray(input)) return new Keyring(input as readonly KeyWrapper[]);
-  if ('newDataKey' in input && 'unwrapDataKey' in input) return input;
-  return new Keyring([input as KeyWrapper]);
+  if (input !== null && typeof input === 'object') {
+    if ('newDataKey' in input && 'unwrapDataKey' in input) return input;
+    if ('wrap' in input && 'unwrap' in input) return new Keyring([input]);
+  }
+  throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, 'keyring must be a Keyring, a DataKeySource, a KeyWrapper or a list of KeyWrappers');
+}
+
+/** Refuses anything but bytes where bytes are required (a typed error, not a TypeError deep inside). */
+export function requireBytes(value: unknown, what: string): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `${what} must be a Uint8Array (or Buffer), got ${value === null ? 'null' : typeof value}`);
 }

@@ -1,6 +1,6 @@
 import { DecryptSession } from '../message/decryptSession.js';
 import { startEncryption, type EncryptSession } from '../message/encryptSession.js';
-import type { DecryptOptions, EncryptOptions } from '../message/options.js';
+import { requireBytes, type DecryptOptions, type EncryptOptions } from '../message/options.js';
 
 /** A Web `TransformStream` from plaintext to envelope bytes. */
 export function encryptTransformStream(options: EncryptOptions): TransformStream<Uint8Array, Uint8Array> {
@@ -11,7 +11,7 @@ export function encryptTransformStream(options: EncryptOptions): TransformStream
       controller.enqueue(session.header);
     },
     transform(chunk, controller) {
-      for (const frame of session.sealer.update(chunk)) controller.enqueue(frame);
+      for (const frame of session.sealer.update(requireBytes(chunk, 'plaintext chunk'))) controller.enqueue(frame);
     },
     flush(controller) {
       for (const frame of session.sealer.final()) controller.enqueue(frame);
