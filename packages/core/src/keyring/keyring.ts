@@ -84,7 +84,9 @@ export class Keyring implements DataKeySource {
         `none of the keyring's keys (${this.wrappers.map(describe).join(', ')}) wrapped this envelope's data key (wrapped by ${present})`,
       );
     }
-    const summary = failures.map((f) => `${describe(f)}: [${f.error.code}] ${f.error.message}`).join('; ');
+    const summary = failures
+      .map((f) => (f.error.message.includes(f.keyId) ? f.error.message : `${describe(f)}: ${f.error.message}`))
+      .join('; ');
     // Failures that agree keep their classification (KEY_DISABLED, PROVIDER_UNAVAILABLE...).
     const codes = new Set(failures.map((f) => f.error.code));
     const code = codes.size === 1 ? failures[0]!.error.code : ErrorCode.UNWRAP_FAILED;

@@ -1,0 +1,76 @@
+import { Command, CommanderError, Option } from 'commander';
+import { decryptCommand } from './commands/decrypt.js';
+import { encryptCommand } from './commands/encrypt.js';
+import { inspectCommand } from './commands/inspect.js';
+import { keygen } from './commands/keygen.js';
+import { describeError } from './errors.js';
+import { removePendingTemps } from './io/atomicFile.js';
+import { collect, collectContext, positiveInteger } from './options.js';
+
+const KEY_HELP = 'key URI, repeatable: local:./key.pem, local:///abs/key.pem, awskms:///arn:..., ...';
+
+function buildProgram(): Command {
+  const program = new Command('envelope')
+    .description('Envelope encryption: a fresh data key per message, wrapped by your keys')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('keygen')
+    .description('generate a local RSA key pair (private key written with mode 0600)')
+    .requiredOption('-o, --out <file>', 'private key file (PKCS#8 PEM)')
+    .option('--public-out <file>', 'public key file (default: <out>.pub.pem)')
+    .addOption(new Option('--bits <n>', 'RSA modulus length').argParser(positiveInteger).default(3072))
+    .action((options) => keygen(options));
+
+  program
+    .command('encrypt')
+    .description('encrypt FILE (or standard input) into an envelope')
+    .argument('[file]', 'input file, or - for standard input')
+    .requiredOption('-k, --key <uri>', KEY_HELP, collect)
+    .option('-c, --context <key=value>', 'encryption context pair, repeatable', collectContext, {})
+    .option('--frame-size <bytes>', 'plaintext bytes per frame (default 65536)', positiveInteger)
+    .option('-o, --out <file>', 'output file (default: standard output)')
+    .option('--no-progress', 'never show a progress bar')
+    .action((file, options) => encryptCommand(file, options));
+
+  program
+    .command('decrypt')
+    .description('decrypt an envelope from FILE (or standard input)')
+    .argument('[file]', 'envelope file, or - for standard input')
+    .requiredOption('-k, --key <uri>', KEY_HELP, collect)
+    .option('-c, --context <key=value>', 'require this context pair, repeatable', collectContext, {})
+    .option('-o, --out <file>', 'output file, written only if the whole envelope verifies (default: standard output)')
+    .option('--no-progress', 'never show a progress bar')
+    .action((file, options) => decryptCommand(file, options));
+
+  program
+    .command('inspect')
+    .description('show an envelope header and layout, without any key')
+    .argument('[file]', 'envelope file, or - for standard input')
+    .option('--json', 'machine-readable output')
+    .action((file, options) => inspectCommand(file, { json: options.json === true }));
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. Every failure is one line on stderr. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const onInterrupt = () => {
+    void removePendingTemps().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    // Commander has already printed usage errors and help.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`envelope: ${describeError(error)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  }
+}
