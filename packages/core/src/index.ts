@@ -2,7 +2,7 @@
  * @envelope-kit/core: the envelope format, the key schedule, keyrings and
  * streams. No cloud SDK: providers plug in through `KeyWrapper`.
  */
-export { EnvelopeError, ErrorCode, isEnvelopeError } from './errors.js';
+export { EnvelopeError, ErrorCode, ensure, isEnvelopeError } from './errors.js';
 export type { EnvelopeErrorOptions, KeyFailure } from './errors.js';
 
 export { encrypt } from './message/encrypt.js';

@@ -122,3 +122,22 @@ describe('streaming release', () => {
     stream.destroy();
   });
 });
+
+describe('decryptStream header', () => {
+  it('resolves with the verified header before the plaintext is consumed', async () => {
+    const stream = chunked(envelope, 50).pipe(decryptStream({ keyring: key }));
+    const header = await stream.header;
+    expect(header.context).toEqual({ a: '1' });
+    expect(header.frameSize).toBe(FRAME);
+    stream.resume();
+    await finished(stream);
+  });
+
+  it('rejects when the header does not verify', async () => {
+    const altered = Buffer.from(envelope);
+    altered[headerLength - 1]! ^= 1;
+    const stream = chunked(altered, 50).pipe(decryptStream({ keyring: key }));
+    stream.on('error', () => undefined);
+    expect((await errorOf(() => stream.header)).code).toBe(ErrorCode.INTEGRITY_FAILURE);
+  });
+});

@@ -68,7 +68,10 @@ export class ProviderRegistry {
     try {
       module = (await import(packageName)) as Partial<ProviderModule>;
     } catch (cause) {
-      if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+      // Only the provider package itself being absent means "install it"; a
+      // provider whose own dependency is missing should say so unaltered.
+      const missing = (cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(cause).includes(packageName);
+      if (!missing) throw cause;
       throw new EnvelopeError(
         ErrorCode.INVALID_ARGUMENT,
         `key URI scheme "${scheme}:" needs the package ${packageName}: npm install ${packageName}`,

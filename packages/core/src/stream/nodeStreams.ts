@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { EnvelopeError, ErrorCode } from '../errors.js';
 import type { EnvelopeHeader } from '../format/header.js';
 import { DecryptSession } from '../message/decryptSession.js';
 import { startEncryption, type EncryptSession } from '../message/encryptSession.js';
@@ -47,12 +48,14 @@ export function encryptStream(options: EncryptOptions): Transform {
   });
 }
 
-/** A decrypting Transform that emits `'header'` (the verified header) before any plaintext. */
+/** A decrypting Transform that also tells when the header has verified. */
 export interface DecryptStream extends Transform {
-  on(event: 'header', listener: (header: EnvelopeHeader) => void): this;
-  on(event: string | symbol, listener: (...args: any[]) => void): this;
-  once(event: 'header', listener: (header: EnvelopeHeader) => void): this;
-  once(event: string | symbol, listener: (...args: any[]) => void): this;
+  /**
+   * Resolves with the verified header (context included) before any plaintext
+   * is pushed; rejects if the stream fails first. The stream also emits it as
+   * a `'header'` event.
+   */
+  readonly header: Promise<EnvelopeHeader>;
 }
 
 /**
@@ -63,12 +66,14 @@ export interface DecryptStream extends Transform {
  */
 export function decryptStream(options: DecryptOptions): DecryptStream {
   const session = new DecryptSession(options);
-  let headerEmitted = false;
-  return new Transform({
+  const verified = deferred<EnvelopeHeader>();
+  verified.promise.catch(() => undefined); // a caller that never asks must not see an unhandled rejection
+  const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      const hadHeader = session.header !== undefined;
       session.update(chunk).then((plaintext) => {
-        if (!headerEmitted && session.header) {
-          headerEmitted = true;
+        if (!hadHeader && session.header) {
+          verified.resolve(session.header);
           this.emit('header', session.header);
         }
         for (const piece of plaintext) this.push(piece);
@@ -85,7 +90,20 @@ export function decryptStream(options: DecryptOptions): DecryptStream {
     },
     destroy(error, callback) {
       session.dispose();
+      verified.reject(error ?? new EnvelopeError(ErrorCode.TRUNCATED, 'stream closed before the header was read'));
       callback(error);
     },
-  }) as DecryptStream;
+  });
+  return Object.assign(stream, { header: verified.promise });
+}
+
+/** Promise.withResolvers, which Node 20 lacks. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
