@@ -19,7 +19,9 @@ export type { DecryptStream } from './stream/nodeStreams.js';
 export { encryptTransformStream, decryptTransformStream } from './stream/webStreams.js';
 
 export { Keyring } from './keyring/keyring.js';
-export type { DataKeyMaterials, DataKeySource } from './keyring/keyring.js';
+export { CachingDataKeySource } from './cache/cachingDataKeySource.js';
+export type { DataKeyCacheOptions, DataKeyCacheStats } from './cache/cachingDataKeySource.js';
+export type { DataKeyMaterials, DataKeySource, DataKeyUsage } from './keyring/keyring.js';
 export { wrapperMatches } from './keyring/keyWrapper.js';
 export type { GeneratedDataKey, KeyWrapper, WrappedKey } from './keyring/keyWrapper.js';
 

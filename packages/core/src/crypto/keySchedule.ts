@@ -40,10 +40,6 @@ export function newMessageId(): Buffer {
   return randomBytes(MESSAGE_ID_LENGTH);
 }
 
-export function newDataKey(suite: Suite): Buffer {
-  return randomBytes(suite.dataKeyLength);
-}
-
 /** Overwrites secret bytes once they are no longer needed. */
 export function zeroize(...secrets: (Uint8Array | undefined)[]): void {
   for (const secret of secrets) secret?.fill(0);

@@ -9,13 +9,20 @@ export interface DataKeyMaterials {
   readonly wrappedKeys: readonly WrappedKey[];
 }
 
+/** What the encryptor knows about the message a data key is for. */
+export interface DataKeyUsage {
+  /** Plaintext bytes, when known in advance (one-shot encryption). */
+  readonly plaintextLength?: number;
+}
+
 /**
  * Where data keys come from and go back to. `Keyring` is the plain one;
  * a cache (or any policy) can stand in front of it with the same shape.
+ * Both methods hand the caller a data key of its own, which it zeroes.
  */
 export interface DataKeySource {
-  /** A fresh data key wrapped under every key. */
-  newDataKey(length: number, context: EncryptionContext): Promise<DataKeyMaterials>;
+  /** A data key wrapped under every key. */
+  newDataKey(length: number, context: EncryptionContext, usage?: DataKeyUsage): Promise<DataKeyMaterials>;
   /** The data key from the first wrapped key that a key can unwrap. */
   unwrapDataKey(wrappedKeys: readonly WrappedKey[], length: number, context: EncryptionContext): Promise<Uint8Array>;
 }

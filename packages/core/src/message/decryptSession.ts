@@ -22,7 +22,7 @@ export class DecryptSession {
   private parsed: ParsedHeader | undefined;
 
   constructor(private readonly options: DecryptOptions) {
-    this.limits = resolveLimits(options.limits);
+    this.limits = resolveLimits(options?.limits);
     this.source = toDataKeySource(options?.keyring);
     this.headerReader = new HeaderReader(this.limits);
   }

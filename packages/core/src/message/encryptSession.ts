@@ -6,6 +6,7 @@ import { encodeContext } from '../format/context.js';
 import { encodeHeaderFields } from '../format/header.js';
 import { checkFrameSize, FIELD_BOUNDS, resolveLimits } from '../format/limits.js';
 import { DEFAULT_SUITE } from '../format/suite.js';
+import type { DataKeyUsage } from '../keyring/keyring.js';
 import { toDataKeySource, type EncryptOptions } from './options.js';
 
 export interface EncryptSession {
@@ -20,7 +21,7 @@ export interface EncryptSession {
  * writes the header. The data key is zeroed before this returns; only the
  * body key lives on, inside the sealer.
  */
-export async function startEncryption(options: EncryptOptions): Promise<EncryptSession> {
+export async function startEncryption(options: EncryptOptions, usage: DataKeyUsage = {}): Promise<EncryptSession> {
   const suite = DEFAULT_SUITE;
   const limits = resolveLimits(options?.limits);
   const frameSize = options.frameSize ?? FIELD_BOUNDS.defaultFrameSize;
@@ -30,7 +31,7 @@ export async function startEncryption(options: EncryptOptions): Promise<EncryptS
   if (contextBytes > limits.maxContextBytes) {
     throw new EnvelopeError(ErrorCode.LIMIT_EXCEEDED, `encryption context is ${contextBytes} bytes, over the limit of ${limits.maxContextBytes}`);
   }
-  const { dataKey, wrappedKeys } = await toDataKeySource(options?.keyring).newDataKey(suite.dataKeyLength, context);
+  const { dataKey, wrappedKeys } = await toDataKeySource(options?.keyring).newDataKey(suite.dataKeyLength, context, usage);
   const messageId = newMessageId();
   const keys = deriveMessageKeys(dataKey, messageId, suite);
   zeroize(dataKey);
