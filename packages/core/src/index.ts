@@ -30,9 +30,16 @@ export type { EncryptionContext } from './format/context.js';
 export { FORMAT_VERSION, MAGIC } from './format/header.js';
 export type { EnvelopeHeader } from './format/header.js';
 export { DEFAULT_LIMITS, FIELD_BOUNDS, HARD_LIMITS } from './format/limits.js';
-export type { Limits } from './format/limits.js';
+export type { LimitOverrides, Limits } from './format/limits.js';
 export { DEFAULT_SUITE } from './format/suite.js';
 export type { Suite } from './format/suite.js';
+
+export { envelopeConfigSchema } from './config/configSchema.js';
+export type { EnvelopeConfig } from './config/configSchema.js';
+export { loadConfig, parseConfig } from './config/loadConfig.js';
+export type { LoadConfigOptions } from './config/loadConfig.js';
+export { createEnvelopeService, EnvelopeService } from './config/envelopeService.js';
+export type { EnvelopeServiceOptions } from './config/envelopeService.js';
 
 export { BUILTIN_PROVIDER_PACKAGES, ProviderRegistry, defaultRegistry, keyUriScheme, resolveKey } from './registry/registry.js';
 export type { KeyWrapperFactory, ProviderModule, ProviderOptions } from './registry/registry.js';

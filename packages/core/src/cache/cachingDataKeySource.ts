@@ -10,14 +10,14 @@ export interface DataKeyCacheOptions {
   /** How long (ms) a data key may be reused to encrypt, or kept after an unwrap. No default: choose it. */
   readonly maxAgeMs: number;
   /** Messages one data key may encrypt (default 1,000). */
-  readonly maxMessages?: number;
+  readonly maxMessages?: number | undefined;
   /**
    * Plaintext bytes one data key may encrypt (default: no limit). With a
    * limit, messages of unknown length (streams) always get a fresh data key.
    */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Entries kept on each side, least recently used dropped first (default 100). */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /** The clock, in ms (tests pass a fake one). */
   readonly now?: () => number;
 }

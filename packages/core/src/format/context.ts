@@ -72,8 +72,20 @@ export function decodeContext(bytes: Uint8Array): EncryptionContext {
   return Object.freeze({ ...context });
 }
 
-/** Throws CONTEXT_MISMATCH unless every expected pair is present with the same value. */
-export function checkExpectedContext(actual: EncryptionContext, expected: EncryptionContext): void {
+/**
+ * Throws CONTEXT_MISMATCH unless every expected pair is present with the same
+ * value and every required key is present.
+ */
+export function checkExpectedContext(
+  actual: EncryptionContext,
+  expected: EncryptionContext,
+  requiredKeys: readonly string[] = [],
+): void {
+  for (const key of requiredKeys) {
+    if (!Object.hasOwn(actual, key)) {
+      throw new EnvelopeError(ErrorCode.CONTEXT_MISMATCH, `encryption context lacks the required key "${key}"`);
+    }
+  }
   for (const [key, value] of Object.entries(expected)) {
     if (!Object.hasOwn(actual, key)) {
       throw new EnvelopeError(ErrorCode.CONTEXT_MISMATCH, `encryption context lacks the required key "${key}"`);

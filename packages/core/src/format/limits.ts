@@ -36,9 +36,13 @@ export const FIELD_BOUNDS = Object.freeze({
   maxFrames: 2 ** 32,
 });
 
+/** Some limits, the rest left at their defaults. */
+export type LimitOverrides = { readonly [K in keyof Limits]?: Limits[K] | undefined };
+
 /** Merges caller limits over the defaults, refusing values past the hard ceilings. */
-export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
-  const limits = { ...DEFAULT_LIMITS, ...overrides };
+export function resolveLimits(overrides: LimitOverrides = {}): Limits {
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const limits: Limits = { ...DEFAULT_LIMITS, ...given };
   for (const name of Object.keys(HARD_LIMITS) as (keyof Limits)[]) {
     const value = limits[name];
     if (!Number.isSafeInteger(value) || value < 1 || value > HARD_LIMITS[name]) {

@@ -56,7 +56,7 @@ export class DecryptSession {
   private async openBody(parsed: ParsedHeader): Promise<FrameOpener> {
     const { header } = parsed;
     // Checked before any key service call; the header tag authenticates it below.
-    if (this.options.expectedContext) checkExpectedContext(header.context, this.options.expectedContext);
+    checkExpectedContext(header.context, this.options.expectedContext ?? {}, this.options.requiredContextKeys);
     const dataKey = await this.source.unwrapDataKey(header.wrappedKeys, header.suite.dataKeyLength, header.context);
     let keys: MessageKeys | undefined;
     try {

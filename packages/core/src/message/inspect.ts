@@ -3,7 +3,7 @@ import { frameLength } from '../format/frame.js';
 import { FrameReader } from '../format/frameReader.js';
 import type { ParsedHeader } from '../format/header.js';
 import { HeaderReader } from '../format/headerReader.js';
-import { resolveLimits, type Limits } from '../format/limits.js';
+import { resolveLimits, type LimitOverrides } from '../format/limits.js';
 import type { WrappedKey } from '../keyring/keyWrapper.js';
 
 /** What an envelope says about itself, read without any key. Nothing here is verified. */
@@ -26,7 +26,7 @@ export interface EnvelopeInfo {
 }
 
 export interface InspectOptions {
-  readonly limits?: Partial<Limits>;
+  readonly limits?: LimitOverrides;
   /** Read past the header to count frames and lengths (default true). */
   readonly scanBody?: boolean;
 }

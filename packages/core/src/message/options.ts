@@ -1,7 +1,7 @@
 import { EnvelopeError, ErrorCode } from '../errors.js';
 import type { EncryptionContext } from '../format/context.js';
 import type { EnvelopeHeader } from '../format/header.js';
-import type { Limits } from '../format/limits.js';
+import type { LimitOverrides } from '../format/limits.js';
 import { Keyring, type DataKeySource } from '../keyring/keyring.js';
 import type { KeyWrapper } from '../keyring/keyWrapper.js';
 
@@ -15,15 +15,17 @@ export interface EncryptOptions {
   /** Plaintext bytes per frame: 64 to 16 MiB, default 64 KiB. */
   readonly frameSize?: number;
   /** Refuse to write an envelope that readers with these limits would refuse. */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: LimitOverrides;
 }
 
 export interface DecryptOptions {
   readonly keyring: KeyringInput;
   /** Pairs that must be present in the envelope's context with these values. */
   readonly expectedContext?: EncryptionContext;
+  /** Keys that must be present in the envelope's context, whatever their values. */
+  readonly requiredContextKeys?: readonly string[];
   /** Bounds on what the header may claim (wrapped keys, context size, frame size). */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: LimitOverrides;
 }
 
 export interface DecryptResult {

@@ -14,6 +14,11 @@ export type KeyWrapperFactory = (uri: string, options?: ProviderOptions) => KeyW
 export interface ProviderModule {
   readonly scheme: string;
   readonly createKeyWrapper: KeyWrapperFactory;
+  /**
+   * A wrapper that unwraps with whatever key of this provider an envelope
+   * names (discovery), for backends that can (e.g. KMS symmetric keys).
+   */
+  readonly createDiscoveryKeyWrapper?: (options?: ProviderOptions) => KeyWrapper | Promise<KeyWrapper>;
 }
 
 /** Schemes whose provider packages are imported on first use, so apps install only what they use. */
@@ -38,30 +43,43 @@ export function keyUriScheme(uri: string): string {
 
 /** Maps key-URI schemes to provider factories. */
 export class ProviderRegistry {
-  private readonly factories = new Map<string, KeyWrapperFactory>();
+  private readonly modules = new Map<string, ProviderModule>();
 
   constructor(private readonly packages: Readonly<Record<string, string>> = BUILTIN_PROVIDER_PACKAGES) {}
 
   /** Registers (or replaces) the factory for `scheme`, e.g. a third-party provider. */
   register(scheme: string, factory: KeyWrapperFactory): this {
-    this.factories.set(scheme, factory);
-    return this;
+    return this.registerModule({ scheme, createKeyWrapper: factory });
   }
 
   registerModule(module: ProviderModule): this {
-    return this.register(module.scheme, module.createKeyWrapper);
+    this.modules.set(module.scheme, module);
+    return this;
   }
 
+  /** The key wrapper a key URI names. */
   async resolve(uri: string, options?: ProviderOptions): Promise<KeyWrapper> {
-    const scheme = keyUriScheme(uri);
-    const factory = this.factories.get(scheme) ?? (await this.load(scheme));
-    return factory(uri, options);
+    const module = await this.module(keyUriScheme(uri));
+    return module.createKeyWrapper(uri, options);
   }
 
-  private async load(scheme: string): Promise<KeyWrapperFactory> {
+  /** A wrapper that unwraps with any key of `scheme` an envelope names, if the provider has one. */
+  async resolveDiscovery(scheme: string, options?: ProviderOptions): Promise<KeyWrapper> {
+    const module = await this.module(scheme);
+    if (!module.createDiscoveryKeyWrapper) {
+      throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `the ${scheme}: provider has no discovery mode; list its keys instead`);
+    }
+    return module.createDiscoveryKeyWrapper(options);
+  }
+
+  private async module(scheme: string): Promise<ProviderModule> {
+    return this.modules.get(scheme) ?? this.load(scheme);
+  }
+
+  private async load(scheme: string): Promise<ProviderModule> {
     const packageName = this.packages[scheme];
     if (!packageName) {
-      const known = [...new Set([...this.factories.keys(), ...Object.keys(this.packages)])].join(', ');
+      const known = [...new Set([...this.modules.keys(), ...Object.keys(this.packages)])].join(', ');
       throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `no provider for key URI scheme "${scheme}:" (known: ${known})`);
     }
     let module: Partial<ProviderModule>;
@@ -81,8 +99,9 @@ export class ProviderRegistry {
     if (typeof module.createKeyWrapper !== 'function') {
       throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `${packageName} does not export createKeyWrapper(uri, options)`);
     }
-    this.register(scheme, module.createKeyWrapper);
-    return module.createKeyWrapper;
+    const loaded: ProviderModule = { ...module, scheme, createKeyWrapper: module.createKeyWrapper };
+    this.registerModule(loaded);
+    return loaded;
   }
 }
 
