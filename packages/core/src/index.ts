@@ -14,6 +14,14 @@ export { DecryptSession } from './message/decryptSession.js';
 export { startEncryption } from './message/encryptSession.js';
 export type { EncryptSession } from './message/encryptSession.js';
 
+export { rewrap, rewrapStream } from './rewrap/rewrap.js';
+export type { RewrapStream } from './rewrap/rewrap.js';
+export { RewrapSession } from './rewrap/rewrapSession.js';
+export type { RewrapOptions } from './rewrap/rewrapSession.js';
+export type { KeyChanges, KeySelector, RewrapReport } from './rewrap/rewrapHeader.js';
+export { rotate, rotateStream, RotateSession } from './rewrap/rotate.js';
+export type { RotateOptions } from './rewrap/rotate.js';
+
 export { encryptStream, decryptStream } from './stream/nodeStreams.js';
 export type { DecryptStream } from './stream/nodeStreams.js';
 export { encryptTransformStream, decryptTransformStream } from './stream/webStreams.js';

@@ -34,6 +34,13 @@ export interface KeyWrapper {
   /** Native data-key generation (e.g. KMS GenerateDataKey), when the backend has one. */
   generateDataKey?(length: number, context: EncryptionContext): Promise<GeneratedDataKey>;
   /**
+   * Native re-encryption (AWS ReEncrypt, Vault transit rewrap): re-wraps a
+   * data key that another key of this provider (or an older version of this
+   * key) wrapped, under this key, without the data key leaving the key
+   * service. Throws when it cannot; callers then wrap the data key themselves.
+   */
+  rewrap?(wrapped: WrappedKey, context: EncryptionContext): Promise<WrappedKey>;
+  /**
    * Whether this key should try `wrapped`. Defaults to equal provider id and key id;
    * providers whose key ids have aliases (ARN vs alias) override it.
    */

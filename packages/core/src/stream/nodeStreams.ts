@@ -4,6 +4,7 @@ import type { EnvelopeHeader } from '../format/header.js';
 import { DecryptSession } from '../message/decryptSession.js';
 import { startEncryption, type EncryptSession } from '../message/encryptSession.js';
 import type { DecryptOptions, EncryptOptions } from '../message/options.js';
+import { deferred } from '../util/deferred.js';
 
 /**
  * A Node Transform from plaintext to envelope bytes, holding at most one
@@ -67,7 +68,6 @@ export interface DecryptStream extends Transform {
 export function decryptStream(options: DecryptOptions): DecryptStream {
   const session = new DecryptSession(options);
   const verified = deferred<EnvelopeHeader>();
-  verified.promise.catch(() => undefined); // a caller that never asks must not see an unhandled rejection
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       const hadHeader = session.header !== undefined;
@@ -97,13 +97,3 @@ export function decryptStream(options: DecryptOptions): DecryptStream {
   return Object.assign(stream, { header: verified.promise });
 }
 
-/** Promise.withResolvers, which Node 20 lacks. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
