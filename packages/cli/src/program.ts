@@ -1,10 +1,11 @@
+import { rm } from 'node:fs/promises';
+import { pendingTempFiles } from '@envelope-kit/core';
 import { Command, CommanderError, Option } from 'commander';
 import { decryptCommand } from './commands/decrypt.js';
 import { encryptCommand } from './commands/encrypt.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygen } from './commands/keygen.js';
 import { describeError } from './errors.js';
-import { removePendingTemps } from './io/atomicFile.js';
 import { collect, collectContext, positiveInteger } from './options.js';
 
 const KEY_HELP = 'key URI, repeatable: local:./key.pem, local:///abs/key.pem, awskms:///arn:..., ...';
@@ -56,8 +57,9 @@ function buildProgram(): Command {
 
 /** Runs the CLI; resolves to the process exit code. Every failure is one line on stderr. */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  // Ctrl-C: remove half-written temporary files; the real outputs were never touched.
   const onInterrupt = () => {
-    void removePendingTemps().finally(() => process.exit(130));
+    void Promise.all(pendingTempFiles().map((path) => rm(path, { force: true }))).finally(() => process.exit(130));
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);

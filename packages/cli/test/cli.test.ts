@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEMP_SUFFIX } from '@envelope-kit/core';
 import { envelope } from './run.js';
 
 let dir: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Files in the work directory other than the given ones: temp files must never be left. */
-const strayFiles = () => readdirSync(dir).filter((name) => name.includes('.tmp'));
+const strayFiles = () => readdirSync(dir).filter((name) => name.endsWith(TEMP_SUFFIX));
 
 describe('envelope keygen', () => {
   it('writes a 0600 private key and a public key, and names the key id', async () => {

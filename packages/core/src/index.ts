@@ -20,6 +20,9 @@ export { RewrapSession } from './rewrap/rewrapSession.js';
 export type { RewrapOptions } from './rewrap/rewrapSession.js';
 export type { KeyChanges, KeySelector, RewrapReport } from './rewrap/rewrapHeader.js';
 export { rotate, rotateStream, RotateSession } from './rewrap/rotate.js';
+export { rewrapDirectory } from './bulk/rewrapDirectory.js';
+export type { BulkFileResult, BulkFileStatus, BulkProgress, BulkRewrapOptions, BulkSummary } from './bulk/rewrapDirectory.js';
+export { pendingTempFiles, TEMP_SUFFIX, writeFileAtomically } from './io/atomicFile.js';
 export type { RotateOptions } from './rewrap/rotate.js';
 
 export { encryptStream, decryptStream } from './stream/nodeStreams.js';
@@ -30,7 +33,7 @@ export { Keyring } from './keyring/keyring.js';
 export { CachingDataKeySource } from './cache/cachingDataKeySource.js';
 export type { DataKeyCacheOptions, DataKeyCacheStats } from './cache/cachingDataKeySource.js';
 export type { DataKeyMaterials, DataKeySource, DataKeyUsage } from './keyring/keyring.js';
-export { wrapperMatches } from './keyring/keyWrapper.js';
+export { keyLabel, wrapperMatches } from './keyring/keyWrapper.js';
 export type { GeneratedDataKey, KeyWrapper, WrappedKey } from './keyring/keyWrapper.js';
 
 export { checkExpectedContext, decodeContext, encodeContext } from './format/context.js';

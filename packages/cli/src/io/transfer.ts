@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable, Transform, Writable } from 'node:stream';
+import { writeFileAtomically } from '@envelope-kit/core';
 import { pipeline } from 'node:stream/promises';
-import { writeAtomically } from './atomicFile.js';
 import { progressMeter } from './progress.js';
 
 export interface TransferOptions {
@@ -32,7 +32,7 @@ export async function transfer(transform: Transform, options: TransferOptions): 
     if (isStdio(options.output)) {
       await stages(process.stdout, false);
     } else {
-      await writeAtomically(options.output, options.mode, (sink) => stages(sink, true));
+      await writeFileAtomically(options.output, options.mode, (sink) => stages(sink, true));
     }
   } finally {
     meter?.stop();

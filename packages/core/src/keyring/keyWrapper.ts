@@ -52,3 +52,8 @@ export function wrapperMatches(wrapper: KeyWrapper, wrapped: Pick<WrappedKey, 'p
     ? wrapper.matches(wrapped)
     : wrapper.providerId === wrapped.providerId && wrapper.keyId === wrapped.keyId;
 }
+
+/** `providerId:keyId`, how keys are named in messages and reports. */
+export function keyLabel(key: Pick<WrappedKey, 'providerId' | 'keyId'>): string {
+  return `${key.providerId}:${key.keyId}`;
+}

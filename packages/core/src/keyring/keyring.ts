@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvelopeError, ErrorCode, type KeyFailure } from '../errors.js';
 import type { EncryptionContext } from '../format/context.js';
-import { wrapperMatches, type KeyWrapper, type WrappedKey } from './keyWrapper.js';
+import { keyLabel, wrapperMatches, type KeyWrapper, type WrappedKey } from './keyWrapper.js';
 
 /** A data key and its wrapped forms, one per key in the keyring. */
 export interface DataKeyMaterials {
@@ -51,7 +51,7 @@ export class Keyring implements DataKeySource {
       dataKey = generated.dataKey;
       firstWrapped = generated.wrapped;
       if (dataKey.length !== length) {
-        throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `key ${describe(first)} generated a ${dataKey.length}-byte data key, expected ${length}`);
+        throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `key ${keyLabel(first)} generated a ${dataKey.length}-byte data key, expected ${length}`);
       }
     } else {
       dataKey = randomBytes(length);
@@ -85,14 +85,14 @@ export class Keyring implements DataKeySource {
       }
     }
     if (failures.length === 0) {
-      const present = wrappedKeys.map(describe).join(', ');
+      const present = wrappedKeys.map(keyLabel).join(', ');
       throw new EnvelopeError(
         ErrorCode.NO_MATCHING_KEY,
-        `none of the keyring's keys (${this.wrappers.map(describe).join(', ')}) wrapped this envelope's data key (wrapped by ${present})`,
+        `none of the keyring's keys (${this.wrappers.map(keyLabel).join(', ')}) wrapped this envelope's data key (wrapped by ${present})`,
       );
     }
     const summary = failures
-      .map((f) => (f.error.message.includes(f.keyId) ? f.error.message : `${describe(f)}: ${f.error.message}`))
+      .map((f) => (f.error.message.includes(f.keyId) ? f.error.message : `${keyLabel(f)}: ${f.error.message}`))
       .join('; ');
     // Failures that agree keep their classification (KEY_DISABLED, PROVIDER_UNAVAILABLE...).
     const codes = new Set(failures.map((f) => f.error.code));
@@ -108,10 +108,6 @@ async function attempt<T>(wrapper: KeyWrapper, action: string, call: () => Promi
   } catch (error) {
     if (error instanceof EnvelopeError) throw error;
     const code = action === 'unwrap' ? ErrorCode.UNWRAP_FAILED : ErrorCode.WRAP_FAILED;
-    throw new EnvelopeError(code, `key ${describe(wrapper)} could not ${action}`, { cause: error });
+    throw new EnvelopeError(code, `key ${keyLabel(wrapper)} could not ${action}`, { cause: error });
   }
-}
-
-function describe(key: { providerId: string; keyId: string }): string {
-  return `${key.providerId}:${key.keyId}`;
 }

@@ -5,7 +5,7 @@ import { checkExpectedContext, type EncryptionContext } from '../format/context.
 import { encodeHeaderFields, type ParsedHeader } from '../format/header.js';
 import type { Limits } from '../format/limits.js';
 import type { DataKeySource } from '../keyring/keyring.js';
-import { wrapperMatches, type KeyWrapper, type WrappedKey } from '../keyring/keyWrapper.js';
+import { keyLabel, wrapperMatches, type KeyWrapper, type WrappedKey } from '../keyring/keyWrapper.js';
 
 /** A wrapped key to remove: by key id, or by provider id and key id. */
 export type KeySelector = string | { readonly providerId?: string; readonly keyId: string };
@@ -57,7 +57,7 @@ export async function rewrapHeader(
         const wrapper = changes.refresh?.find((candidate) => candidate.rewrap && wrapperMatches(candidate, wrapped));
         if (!wrapper?.rewrap) return wrapped;
         const renewed = await wrapper.rewrap(wrapped, header.context);
-        if (!sameBytes(renewed.ciphertext, wrapped.ciphertext)) refreshed.push(describe(wrapped));
+        if (!sameBytes(renewed.ciphertext, wrapped.ciphertext)) refreshed.push(keyLabel(wrapped));
         return renewed;
       }),
     );
@@ -73,8 +73,8 @@ export async function rewrapHeader(
     }
     const authenticated = encodeHeaderFields({ ...header, wrappedKeys });
     const report: RewrapReport = {
-      added: added.map(describe),
-      removed: removed.map(describe),
+      added: added.map(keyLabel),
+      removed: removed.map(keyLabel),
       refreshed,
       changed: added.length + removed.length + refreshed.length > 0,
     };
@@ -113,13 +113,10 @@ async function wrapUnder(
   }
 }
 
-function selects(selector: KeySelector, wrapped: WrappedKey): boolean {
-  if (typeof selector === 'string') return selector === wrapped.keyId || selector === describe(wrapped);
+/** Whether `selector` names `wrapped` (a bare key id, `providerId:keyId`, or an object). */
+export function selects(selector: KeySelector, wrapped: Pick<WrappedKey, 'providerId' | 'keyId'>): boolean {
+  if (typeof selector === 'string') return selector === wrapped.keyId || selector === keyLabel(wrapped);
   return selector.keyId === wrapped.keyId && (selector.providerId === undefined || selector.providerId === wrapped.providerId);
-}
-
-function describe(wrapped: Pick<WrappedKey, 'providerId' | 'keyId'>): string {
-  return `${wrapped.providerId}:${wrapped.keyId}`;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -4,21 +4,25 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 
-const pendingTemps = new Set<string>();
+/** Temporary files end with this, so an interrupted run's leftovers can be found and removed. */
+export const TEMP_SUFFIX = '.envelope-tmp';
 
-/** Removes temporary files of a command that was interrupted (Ctrl-C). */
-export async function removePendingTemps(): Promise<void> {
-  await Promise.all([...pendingTemps].map((path) => rm(path, { force: true })));
+const pending = new Set<string>();
+
+/** Paths of temporary files being written right now (for a Ctrl-C handler to remove). */
+export function pendingTempFiles(): readonly string[] {
+  return [...pending];
 }
 
 /**
  * Lets `produce` write to a temporary file beside `path`, then syncs it and
  * renames it over `path` only if `produce` succeeded; deletes it otherwise.
- * So `path` never holds a partial or unauthenticated result.
+ * So `path` only ever holds a complete result: the old file or the new one,
+ * never half of either, even if the process dies midway.
  */
-export async function writeAtomically(path: string, mode: number, produce: (sink: Writable) => Promise<void>): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  pendingTemps.add(temp);
+export async function writeFileAtomically(path: string, mode: number, produce: (sink: Writable) => Promise<void>): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  pending.add(temp);
   try {
     await produce(createWriteStream(temp, { flags: 'wx', mode }));
     // The data must be on disk before the rename makes it visible.
@@ -29,6 +33,6 @@ export async function writeAtomically(path: string, mode: number, produce: (sink
     await rm(temp, { force: true });
     throw error;
   } finally {
-    pendingTemps.delete(temp);
+    pending.delete(temp);
   }
 }
