@@ -10,13 +10,16 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `envelope ...args` in `cwd`, feeding `stdin`, and never rejects. */
-export function envelope(cwd: string, args: string[], stdin?: Uint8Array): Promise<RunResult> {
+/**
+ * Runs `envelope ...args` in `cwd`, feeding `stdin`, with `env` added to the
+ * environment (endpoints and credentials of emulators), and never rejects.
+ */
+export function envelope(cwd: string, args: string[], stdin?: Uint8Array, env: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: { ...process.env, ...env }, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr: stderr.toString('utf8') });
