@@ -21,7 +21,10 @@ export type { RewrapOptions } from './rewrap/rewrapSession.js';
 export type { KeyChanges, KeySelector, RewrapReport } from './rewrap/rewrapHeader.js';
 export { rotate, rotateStream, RotateSession } from './rewrap/rotate.js';
 export { rewrapDirectory } from './bulk/rewrapDirectory.js';
-export type { BulkFileResult, BulkFileStatus, BulkProgress, BulkRewrapOptions, BulkSummary } from './bulk/rewrapDirectory.js';
+export type { BulkRewrapOptions } from './bulk/rewrapDirectory.js';
+export { rotateDirectory } from './bulk/rotateDirectory.js';
+export type { BulkRotateOptions } from './bulk/rotateDirectory.js';
+export type { BulkFileResult, BulkFileStatus, BulkOptions, BulkProgress, BulkSummary } from './bulk/bulkRun.js';
 export { pendingTempFiles, TEMP_SUFFIX, writeFileAtomically } from './io/atomicFile.js';
 export type { RotateOptions } from './rewrap/rotate.js';
 
