@@ -5,12 +5,15 @@ import { decryptCommand } from './commands/decrypt.js';
 import { encryptCommand } from './commands/encrypt.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygen } from './commands/keygen.js';
+import { rewrapCommand } from './commands/rewrap.js';
+import { rotateCommand } from './commands/rotate.js';
 import { describeError } from './errors.js';
 import { collect, collectContext, positiveInteger } from './options.js';
 
 const KEY_HELP = 'key URI, repeatable: local:./key.pem, local:///abs/key.pem, awskms:///arn:..., ...';
 
-function buildProgram(): Command {
+/** Builds the command line; actions that decide the exit code report it through `setExitCode`. */
+function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('envelope')
     .description('Envelope encryption: a fresh data key per message, wrapped by your keys')
     .showHelpAfterError()
@@ -52,6 +55,32 @@ function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .action((file, options) => inspectCommand(file, { json: options.json === true }));
 
+  program
+    .command('rewrap')
+    .description('add, remove or refresh the keys of an envelope, or of every envelope under a directory, without re-encrypting the data')
+    .requiredOption('--in <path>', 'envelope file, or directory (recursive); files are replaced atomically')
+    .requiredOption('-k, --key <uri>', 'a key that can unwrap the envelopes, repeatable', collect)
+    .option('--add <uri>', 'wrap under this key too, repeatable', collect, [])
+    .option('--remove <key-id>', 'drop the wrapped key with this key id (or provider:key-id), repeatable', collect, [])
+    .option('--refresh', "move kept keys to their newest version where the backend can (Vault)", false)
+    .option('-c, --context <key=value>', 'require this context pair, repeatable', collectContext, {})
+    .addOption(new Option('--concurrency <n>', 'files at once').argParser(positiveInteger).default(4))
+    .option('--dry-run', 'list what would change from the headers; change nothing, call no key service', false)
+    .option('--no-progress', 'never show a progress bar')
+    .action(async (options) => setExitCode(await rewrapCommand(options)));
+
+  program
+    .command('rotate')
+    .description('re-encrypt under a new data key and new keys (needed when a data key may be exposed)')
+    .requiredOption('--in <path>', 'envelope file, or directory (recursive); files are replaced atomically')
+    .requiredOption('-k, --key <uri>', 'a key that can open the envelopes now, repeatable', collect)
+    .requiredOption('--new-key <uri>', 'a key to wrap the new data key under, repeatable', collect)
+    .option('-c, --context <key=value>', 'require this context pair, repeatable', collectContext, {})
+    .addOption(new Option('--concurrency <n>', 'files at once').argParser(positiveInteger).default(4))
+    .option('--dry-run', 'list the files that would be rotated; change nothing', false)
+    .option('--no-progress', 'never show a progress bar')
+    .action(async (options) => setExitCode(await rotateCommand(options)));
+
   return program;
 }
 
@@ -63,9 +92,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
+  let exitCode = 0;
   try {
-    await buildProgram().parseAsync([...argv]);
-    return 0;
+    await buildProgram((code) => (exitCode = code)).parseAsync([...argv]);
+    return exitCode;
   } catch (error) {
     // Commander has already printed usage errors and help.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;

@@ -65,6 +65,22 @@ describe('envelope with awskms:// keys against the KMS emulator', () => {
     }
   });
 
+  it('rewraps an envelope from a local key to KMS: KMS opens it, the removed local key does not', async () => {
+    const keygen = await envelope(dir, ['keygen', '--out', 'leaving.pem', '--bits', '2048']);
+    const localKeyId = /key id\s+(\S+)/.exec(keygen.stdout.toString())![1]!;
+    expect((await envelope(dir, ['encrypt', '-k', 'local:leaving.pem', '-o', 'moving.env', 'data.bin'])).code).toBe(0);
+    const bodyBefore = readFileSync(join(dir, 'moving.env')).subarray(-1000);
+    const moved = await envelope(dir, ['rewrap', '--in', 'moving.env', '-k', 'local:leaving.pem', '--add', `awskms:///${keyArn}`, '--remove', localKeyId], undefined, env);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout.toString()).toContain(`+awskms:${keyArn}`);
+    expect(readFileSync(join(dir, 'moving.env')).subarray(-1000).equals(bodyBefore)).toBe(true);
+    const viaKms = await envelope(dir, ['decrypt', '-k', `awskms:///${keyArn}`, 'moving.env'], undefined, env);
+    expect(viaKms.code, viaKms.stderr).toBe(0);
+    expect(viaKms.stdout.equals(plaintext)).toBe(true);
+    const viaLocal = await envelope(dir, ['decrypt', '-k', 'local:leaving.pem', 'moving.env']);
+    expect(viaLocal.stderr).toContain('[NO_MATCHING_KEY]');
+  });
+
   it('refuses a request signed with the wrong secret', async () => {
     const result = await envelope(dir, ['decrypt', '--key', `awskms:///${keyArn}`, 'kms.env'], undefined, {
       ...env,

@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvelopeError, ErrorCode } from '../errors.js';
 import { TEMP_SUFFIX } from '../io/atomicFile.js';
@@ -36,13 +36,13 @@ export interface BulkSummary {
 }
 
 /**
- * Runs `processFile` over every regular file under `dir` (recursively, in
- * sorted order) with bounded concurrency, collecting one result per file; a
+ * Runs `processFile` over `path` if it is a file, else over every regular
+ * file under it (recursively, in sorted order) with bounded concurrency, collecting one result per file; a
  * failure on one file does not stop the others. Temporary files an
  * interrupted run left behind are removed first (unless dry run).
  */
 export async function bulkRun(
-  dir: string,
+  path: string,
   options: BulkOptions,
   processFile: (path: string) => Promise<BulkFileResult>,
 ): Promise<BulkSummary> {
@@ -50,15 +50,15 @@ export async function bulkRun(
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `concurrency must be a positive integer, got ${String(concurrency)}`);
   }
-  const files = await listFiles(dir, options.dryRun ?? false);
+  const files = await listFiles(path, options.dryRun ?? false);
   const results: BulkFileResult[] = new Array(files.length);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < files.length; index = next++) {
-      const path = files[index]!;
-      const result = await processFile(path).catch((error: unknown) => ({
-        path,
+      const file = files[index]!;
+      const result = await processFile(file).catch((error: unknown) => ({
+        path: file,
         status: 'failed' as const,
         error: error instanceof Error ? error : new Error(String(error)),
       }));
@@ -72,22 +72,23 @@ export async function bulkRun(
   return { total: files.length, counts, results };
 }
 
-async function listFiles(dir: string, dryRun: boolean): Promise<string[]> {
+async function listFiles(path: string, dryRun: boolean): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    if ((await stat(path)).isFile()) return [path];
+    entries = await readdir(path, { recursive: true, withFileTypes: true });
   } catch (cause) {
-    throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `cannot read the directory ${dir}`, { cause });
+    throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `cannot read ${path}`, { cause });
   }
   const files: string[] = [];
   for (const entry of entries) {
     if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
+    const file = join(entry.parentPath, entry.name);
     if (entry.name.endsWith(TEMP_SUFFIX)) {
-      if (!dryRun) await rm(path, { force: true });
+      if (!dryRun) await rm(file, { force: true });
       continue;
     }
-    files.push(path);
+    files.push(file);
   }
   return files.sort();
 }

@@ -13,15 +13,15 @@ import { readHeader } from './readHeader.js';
 export interface BulkRewrapOptions extends RewrapOptions, BulkOptions {}
 
 /**
- * Rewraps every envelope under `dir`. Each file is replaced atomically
+ * Rewraps the envelope at `path`, or every envelope under it. Each file is replaced atomically
  * (temporary file, fsync, rename), so a crash leaves every file either as it
  * was or fully rewrapped, and both open. Runs are idempotent: a file already
  * in the wanted state is skipped from its header alone, without a key-service
  * call, which is how a rerun resumes an interrupted one. Files that are not
  * envelopes are listed and left alone.
  */
-export function rewrapDirectory(dir: string, options: BulkRewrapOptions): Promise<BulkSummary> {
-  return bulkRun(dir, options, (path) => rewrapFile(path, options));
+export function rewrapDirectory(path: string, options: BulkRewrapOptions): Promise<BulkSummary> {
+  return bulkRun(path, options, (file) => rewrapFile(file, options));
 }
 
 async function rewrapFile(path: string, options: BulkRewrapOptions): Promise<BulkFileResult> {

@@ -13,13 +13,13 @@ export interface BulkRotateOptions extends Omit<RotateOptions, 'keyring'>, BulkO
 }
 
 /**
- * Rotates every envelope under `dir` that one of `keyring`'s keys wrapped:
+ * Rotates the envelope at `path`, or every envelope under it, that one of `keyring`'s keys wrapped:
  * new data key, new body, wrapped under `newKeyring`, each file replaced
  * atomically. A rotated file is no longer wrapped by the old keys (when the
  * new keys differ), so a rerun skips it and resumes where a crash stopped.
  */
-export function rotateDirectory(dir: string, options: BulkRotateOptions): Promise<BulkSummary> {
-  return bulkRun(dir, options, (path) => rotateFile(path, options));
+export function rotateDirectory(path: string, options: BulkRotateOptions): Promise<BulkSummary> {
+  return bulkRun(path, options, (file) => rotateFile(file, options));
 }
 
 async function rotateFile(path: string, options: BulkRotateOptions): Promise<BulkFileResult> {

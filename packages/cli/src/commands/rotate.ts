@@ -1,0 +1,37 @@
+import { rotateDirectory } from '@envelope-kit/core';
+import { fileProgress, printSummary } from '../io/bulkReport.js';
+import { resolveKeys } from '../keys.js';
+
+export interface RotateCommandOptions {
+  readonly in: string;
+  readonly key: string[];
+  readonly newKey: string[];
+  readonly context: Record<string, string>;
+  readonly concurrency: number;
+  readonly dryRun: boolean;
+  readonly progress: boolean;
+}
+
+/**
+ * Re-encrypts a file, or every envelope under a directory that the old keys
+ * wrapped, under a new data key and the new keys. Resolves to the exit code.
+ */
+export async function rotateCommand(options: RotateCommandOptions): Promise<number> {
+  const [keyring, newKeyring] = await Promise.all([resolveKeys(options.key), resolveKeys(options.newKey)]);
+  const progress = fileProgress(options.progress);
+  try {
+    const summary = await rotateDirectory(options.in, {
+      keyring,
+      newKeyring,
+      expectedContext: options.context,
+      concurrency: options.concurrency,
+      dryRun: options.dryRun,
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+    progress.stop();
+    printSummary(summary);
+    return summary.counts.failed > 0 ? 1 : 0;
+  } finally {
+    progress.stop();
+  }
+}
