@@ -6,6 +6,7 @@ import {
   EncryptionAlgorithmSpec,
   GenerateDataKeyCommand,
   GetPublicKeyCommand,
+  ReEncryptCommand,
   type DecryptCommandInput,
   type KeyMetadata,
   type KMSClient,
@@ -155,6 +156,41 @@ export class AwsKmsKeyWrapper implements KeyWrapper {
       throw new EnvelopeError(ErrorCode.UNWRAP_FAILED, `AWS KMS Decrypt with key ${key.arn} answered for ${response.KeyId ?? 'no key'}`);
     }
     return response.Plaintext;
+  }
+
+  /**
+   * KMS ReEncrypt: moves a data key that another AWS KMS key of this region
+   * wrapped under this key, inside KMS, so the data key never leaves it (for
+   * `rewrap`, issue: replacing a key). Needs kms:ReEncryptFrom on the source
+   * key and kms:ReEncryptTo on this one; callers fall back to `wrap` when it fails.
+   */
+  async rewrap(wrapped: WrappedKey, context: EncryptionContext): Promise<WrappedKey> {
+    if (wrapped.providerId !== this.providerId) {
+      throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `AWS KMS cannot re-encrypt a ${wrapped.providerId} wrapped key`);
+    }
+    const key = await this.#key('re-encrypt', ErrorCode.WRAP_FAILED);
+    // The source's kind decides how KMS must open it; ask once, with the ARN the envelope recorded.
+    const source = await this.#send('DescribeKey', ErrorCode.WRAP_FAILED, () =>
+      this.#client.send(new DescribeKeyCommand({ KeyId: wrapped.keyId })),
+    );
+    const sourceKey = describeUsableKey(wrapped.keyId, source.KeyMetadata);
+    const response = await this.#send('ReEncrypt', ErrorCode.WRAP_FAILED, () =>
+      this.#client.send(
+        new ReEncryptCommand({
+          CiphertextBlob: wrapped.ciphertext,
+          SourceKeyId: sourceKey.arn,
+          DestinationKeyId: key.arn,
+          ...(sourceKey.kind === 'rsa' ? { SourceEncryptionAlgorithm: AWS_KMS_RSA_ALGORITHM } : { SourceEncryptionContext: kmsContext(context).EncryptionContext }),
+          ...(key.kind === 'rsa'
+            ? { DestinationEncryptionAlgorithm: AWS_KMS_RSA_ALGORITHM }
+            : { DestinationEncryptionContext: kmsContext(context).EncryptionContext }),
+        }),
+      ),
+    );
+    if (!response.CiphertextBlob || response.CiphertextBlob.length === 0 || (response.KeyId !== undefined && response.KeyId !== key.arn)) {
+      throw new EnvelopeError(ErrorCode.WRAP_FAILED, `AWS KMS ReEncrypt to ${key.arn} returned no ciphertext for that key`);
+    }
+    return { providerId: this.providerId, keyId: key.arn, ciphertext: response.CiphertextBlob };
   }
 
   /** KMS GenerateDataKey for symmetric keys; RSA keys have none, so a local random key, wrapped. */
