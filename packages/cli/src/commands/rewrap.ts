@@ -1,5 +1,5 @@
 import { rewrapDirectory } from '@envelope-kit/core';
-import { fileProgress, printSummary } from '../io/bulkReport.js';
+import { runBulk } from '../io/bulkReport.js';
 import { resolveKeys } from '../keys.js';
 
 export interface RewrapCommandOptions {
@@ -17,13 +17,12 @@ export interface RewrapCommandOptions {
 /**
  * Changes which keys wrap the data key of a file or of every envelope under a
  * directory, in place and atomically per file, without touching the bodies.
- * Resolves to the exit code: 1 if any file failed.
+ * Resolves to the exit code.
  */
 export async function rewrapCommand(options: RewrapCommandOptions): Promise<number> {
   const [keyring, add] = await Promise.all([resolveKeys(options.key), resolveKeys(options.add)]);
-  const progress = fileProgress(options.progress);
-  try {
-    const summary = await rewrapDirectory(options.in, {
+  return runBulk(options.progress, (onProgress) =>
+    rewrapDirectory(options.in, {
       keyring,
       add,
       remove: options.remove,
@@ -31,12 +30,7 @@ export async function rewrapCommand(options: RewrapCommandOptions): Promise<numb
       expectedContext: options.context,
       concurrency: options.concurrency,
       dryRun: options.dryRun,
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
-    progress.stop();
-    printSummary(summary);
-    return summary.counts.failed > 0 ? 1 : 0;
-  } finally {
-    progress.stop();
-  }
+      ...(onProgress ? { onProgress } : {}),
+    }),
+  );
 }

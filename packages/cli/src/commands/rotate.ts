@@ -1,5 +1,5 @@
 import { rotateDirectory } from '@envelope-kit/core';
-import { fileProgress, printSummary } from '../io/bulkReport.js';
+import { runBulk } from '../io/bulkReport.js';
 import { resolveKeys } from '../keys.js';
 
 export interface RotateCommandOptions {
@@ -18,20 +18,14 @@ export interface RotateCommandOptions {
  */
 export async function rotateCommand(options: RotateCommandOptions): Promise<number> {
   const [keyring, newKeyring] = await Promise.all([resolveKeys(options.key), resolveKeys(options.newKey)]);
-  const progress = fileProgress(options.progress);
-  try {
-    const summary = await rotateDirectory(options.in, {
+  return runBulk(options.progress, (onProgress) =>
+    rotateDirectory(options.in, {
       keyring,
       newKeyring,
       expectedContext: options.context,
       concurrency: options.concurrency,
       dryRun: options.dryRun,
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
-    progress.stop();
-    printSummary(summary);
-    return summary.counts.failed > 0 ? 1 : 0;
-  } finally {
-    progress.stop();
-  }
+      ...(onProgress ? { onProgress } : {}),
+    }),
+  );
 }

@@ -2,8 +2,24 @@ import { type BulkFileResult, type BulkProgress, type BulkSummary } from '@envel
 import { SingleBar } from 'cli-progress';
 import { describeError } from '../errors.js';
 
-/** A files-done bar on stderr when it is a terminal; otherwise nothing. */
-export function fileProgress(enabled: boolean): { onProgress?: (progress: BulkProgress) => void; stop(): void } {
+/**
+ * Runs a bulk operation with a files-done bar on stderr (when it is a
+ * terminal and `progress` is on), prints its summary, and resolves to the
+ * exit code: 1 if any file failed.
+ */
+export async function runBulk(progress: boolean, run: (onProgress?: (progress: BulkProgress) => void) => Promise<BulkSummary>): Promise<number> {
+  const bar = fileProgress(progress);
+  try {
+    const summary = await run(bar.onProgress);
+    bar.stop();
+    printSummary(summary);
+    return summary.counts.failed > 0 ? 1 : 0;
+  } finally {
+    bar.stop();
+  }
+}
+
+function fileProgress(enabled: boolean): { onProgress?: (progress: BulkProgress) => void; stop(): void } {
   if (!enabled || !process.stderr.isTTY) return { stop: () => undefined };
   const bar = new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} files | {eta_formatted}', hideCursor: true, clearOnComplete: true });
   let started = false;
@@ -18,7 +34,7 @@ export function fileProgress(enabled: boolean): { onProgress?: (progress: BulkPr
 }
 
 /** One line per file that changed, would change or failed, then the totals. */
-export function printSummary(summary: BulkSummary): void {
+function printSummary(summary: BulkSummary): void {
   const lines = summary.results.filter((r) => r.status !== 'unchanged' && r.status !== 'not-an-envelope').map(describeResult);
   const counts = Object.entries(summary.counts)
     .filter(([, count]) => count > 0)

@@ -1,4 +1,5 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { sessionTransform } from '../stream/sessionTransform.js';
 import { deferred } from '../util/deferred.js';
 import type { RewrapReport } from './rewrapHeader.js';
 import { RewrapSession, type RewrapOptions } from './rewrapSession.js';
@@ -31,27 +32,11 @@ export interface RewrapStream extends Transform {
 export function rewrapStream(options: RewrapOptions): RewrapStream {
   const session = new RewrapSession(options);
   const report = deferred<RewrapReport>();
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      session.update(chunk).then((pieces) => {
-        if (session.report) report.resolve(session.report);
-        for (const piece of pieces) this.push(piece);
-        callback();
-      }, callback);
+  const stream = sessionTransform(session, {
+    afterUpdate: () => {
+      if (session.report) report.resolve(session.report);
     },
-    flush(callback) {
-      try {
-        session.final();
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    destroy(error, callback) {
-      session.dispose();
-      report.reject(error);
-      callback(error);
-    },
+    onDestroy: (error) => report.reject(error),
   });
   return Object.assign(stream, { report: report.promise });
 }

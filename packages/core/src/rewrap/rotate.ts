@@ -1,4 +1,5 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { sessionTransform } from '../stream/sessionTransform.js';
 import type { EncryptionContext } from '../format/context.js';
 import type { LimitOverrides } from '../format/limits.js';
 import { DecryptSession } from '../message/decryptSession.js';
@@ -75,25 +76,5 @@ export async function rotate(envelope: Uint8Array, options: RotateOptions): Prom
 }
 
 export function rotateStream(options: RotateOptions): Transform {
-  const session = new RotateSession(options);
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      session.update(chunk).then((pieces) => {
-        for (const piece of pieces) this.push(piece);
-        callback();
-      }, callback);
-    },
-    flush(callback) {
-      try {
-        for (const piece of session.final()) this.push(piece);
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    destroy(error, callback) {
-      session.dispose();
-      callback(error);
-    },
-  });
+  return sessionTransform(new RotateSession(options));
 }

@@ -5,6 +5,7 @@ import { DecryptSession } from '../message/decryptSession.js';
 import { startEncryption, type EncryptSession } from '../message/encryptSession.js';
 import type { DecryptOptions, EncryptOptions } from '../message/options.js';
 import { deferred } from '../util/deferred.js';
+import { sessionTransform } from './sessionTransform.js';
 
 /**
  * A Node Transform from plaintext to envelope bytes, holding at most one
@@ -68,32 +69,15 @@ export interface DecryptStream extends Transform {
 export function decryptStream(options: DecryptOptions): DecryptStream {
   const session = new DecryptSession(options);
   const verified = deferred<EnvelopeHeader>();
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      const hadHeader = session.header !== undefined;
-      session.update(chunk).then((plaintext) => {
-        if (!hadHeader && session.header) {
-          verified.resolve(session.header);
-          this.emit('header', session.header);
-        }
-        for (const piece of plaintext) this.push(piece);
-        callback();
-      }, callback);
+  let announced = false;
+  const stream = sessionTransform(session, {
+    afterUpdate(transform) {
+      if (announced || !session.header) return;
+      announced = true;
+      verified.resolve(session.header);
+      transform.emit('header', session.header);
     },
-    flush(callback) {
-      try {
-        session.final();
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    destroy(error, callback) {
-      session.dispose();
-      verified.reject(error ?? new EnvelopeError(ErrorCode.TRUNCATED, 'stream closed before the header was read'));
-      callback(error);
-    },
+    onDestroy: (error) => verified.reject(error ?? new EnvelopeError(ErrorCode.TRUNCATED, 'stream closed before the header was read')),
   });
   return Object.assign(stream, { header: verified.promise });
 }
-
