@@ -192,3 +192,16 @@ describe('rotate', () => {
     );
   });
 });
+
+describe('refresh fallback', () => {
+  it('wraps the data key afresh when native refresh fails', async () => {
+    const { wrapper, calls } = keyService();
+    const key = { ...wrapper('k'), rewrap: async () => Promise.reject(new Error('not supported for this key type')) };
+    const original = await encrypt(plaintext, { keyring: key, context });
+    calls.wrap = 0;
+    const { envelope, report } = await rewrap(original, { keyring: key, refresh: [key] });
+    expect(calls.wrap).toBe(1);
+    expect(report.refreshed).toEqual(['test:k']);
+    expect(Buffer.from((await decrypt(envelope, { keyring: key })).plaintext).equals(plaintext)).toBe(true);
+  });
+});

@@ -56,7 +56,8 @@ export async function rewrapHeader(
       kept.map(async (wrapped) => {
         const wrapper = changes.refresh?.find((candidate) => candidate.rewrap && wrapperMatches(candidate, wrapped));
         if (!wrapper?.rewrap) return wrapped;
-        const renewed = await wrapper.rewrap(wrapped, header.context);
+        // A backend that cannot re-encrypt this one natively gets the data key wrapped afresh.
+        const renewed = await wrapper.rewrap(wrapped, header.context).catch(() => wrapper.wrap(dataKey, header.context));
         if (!sameBytes(renewed.ciphertext, wrapped.ciphertext)) refreshed.push(keyLabel(wrapped));
         return renewed;
       }),
