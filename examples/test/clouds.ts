@@ -1,0 +1,56 @@
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { AwsKmsEmulator } from '@envelope-kit/testing/aws-kms';
+import { VaultEmulator } from '@envelope-kit/testing/vault';
+import nodeVault from 'node-vault';
+
+/** One key service, emulated on 127.0.0.1, as an app would be configured for it. */
+export interface Cloud {
+  readonly name: string;
+  /** A key URI for a fresh key. */
+  readonly uri: string;
+  /** The variables a deployment would set (endpoint, credentials). */
+  readonly env: Record<string, string>;
+  /** Requests the service has answered. */
+  requests(): number;
+  goOffline(): Promise<void>;
+  goOnline(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function awsCloud(): Promise<Cloud> {
+  const kms = await AwsKmsEmulator.start();
+  const config = kms.clientConfig('eu-west-1');
+  const admin = new KMSClient(config);
+  const arn = (await admin.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  admin.destroy();
+  return {
+    name: 'awskms',
+    uri: `awskms:///${arn}`,
+    env: {
+      AWS_ENDPOINT_URL_KMS: kms.endpoint,
+      AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+      AWS_REGION: 'eu-west-1',
+      // Fail over fast when this cloud is down.
+      AWS_MAX_ATTEMPTS: '1',
+    },
+    requests: () => kms.requestCount(),
+    goOffline: () => kms.goOffline(),
+    goOnline: () => kms.goOnline(),
+    close: () => kms.close(),
+  };
+}
+
+export async function vaultCloud(): Promise<Cloud> {
+  const vault = await VaultEmulator.start();
+  await nodeVault(vault.clientConfig()).write('transit/keys/app', { type: 'aes256-gcm96' });
+  return {
+    name: 'vault',
+    uri: 'vault://transit/keys/app',
+    env: { ...vault.env(), VAULT_MAX_RETRIES: '1' },
+    requests: () => vault.requestCount(),
+    goOffline: () => vault.goOffline(),
+    goOnline: () => vault.goOnline(),
+    close: () => vault.close(),
+  };
+}
