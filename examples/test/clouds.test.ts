@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCloud, vaultCloud, type Cloud } from './clouds.js';
+import { awsCloud, azureCloud, vaultCloud, type Cloud } from './clouds.js';
 
 const run = promisify(execFile);
 const here = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const clouds: Cloud[] = [];
 
 beforeAll(async () => {
-  clouds.push(await awsCloud(), await vaultCloud());
+  clouds.push(await awsCloud(), await vaultCloud(), await azureCloud());
 });
 afterAll(async () => {
   await Promise.all(clouds.map((cloud) => cloud.close()));
@@ -26,7 +26,7 @@ const envFor = (...used: Cloud[]) => ({
 });
 
 describe('config-switch, against each emulated key service', { timeout: 60_000 }, () => {
-  it.each(['awskms', 'vault'])('writes and reads records with ENVELOPE_KEYS naming a %s key', async (name) => {
+  it.each(['awskms', 'vault', 'azurekeyvault'])('writes and reads records with ENVELOPE_KEYS naming a %s key', async (name) => {
     const cloud = clouds.find((c) => c.name === name)!;
     const dir = join(await mkdtemp(join(tmpdir(), `config-switch-${name}-`)), 'records');
     const env = envFor(cloud);

@@ -1,4 +1,9 @@
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KeyClient } from '@azure/keyvault-keys';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { AzureKeyVaultEmulator } from '@envelope-kit/testing/azure-keyvault';
 import { AwsKmsEmulator } from '@envelope-kit/testing/aws-kms';
 import { VaultEmulator } from '@envelope-kit/testing/vault';
 import nodeVault from 'node-vault';
@@ -52,5 +57,23 @@ export async function vaultCloud(): Promise<Cloud> {
     goOffline: () => vault.goOffline(),
     goOnline: () => vault.goOnline(),
     close: () => vault.close(),
+  };
+}
+
+export async function azureCloud(): Promise<Cloud> {
+  const kv = await AzureKeyVaultEmulator.start();
+  const admin = new KeyClient(kv.vaultUrl, kv.credential(), { ...kv.clientOptions(), retryOptions: { maxRetries: 0 } });
+  await admin.createRsaKey('app', { keySize: 2048 });
+  const ca = join(await mkdtemp(join(tmpdir(), 'azure-ca-')), 'emulator-ca.pem');
+  await writeFile(ca, kv.caCertificate);
+  return {
+    name: 'azurekeyvault',
+    uri: 'azurekeyvault://examples.vault.azure.net/keys/app',
+    // A token as `az account get-access-token` gives one, the emulator standing in for the vault, its CA trusted.
+    env: { AZURE_KEYVAULT_ACCESS_TOKEN: kv.issueToken(), AZURE_KEYVAULT_URL_OVERRIDE: kv.vaultUrl, NODE_EXTRA_CA_CERTS: ca },
+    requests: () => kv.requestCount(),
+    goOffline: () => kv.goOffline(),
+    goOnline: () => kv.goOnline(),
+    close: () => kv.close(),
   };
 }
