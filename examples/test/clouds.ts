@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyClient } from '@azure/keyvault-keys';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { AzureKeyVaultEmulator } from '@envelope-kit/testing/azure-keyvault';
+import { GcpKmsEmulator } from '@envelope-kit/testing/gcp-kms';
 import { AwsKmsEmulator } from '@envelope-kit/testing/aws-kms';
 import { VaultEmulator } from '@envelope-kit/testing/vault';
 import nodeVault from 'node-vault';
@@ -75,5 +77,23 @@ export async function azureCloud(): Promise<Cloud> {
     goOffline: () => kv.goOffline(),
     goOnline: () => kv.goOnline(),
     close: () => kv.close(),
+  };
+}
+
+export async function gcpCloud(): Promise<Cloud> {
+  const kms = await GcpKmsEmulator.start();
+  const admin = new KeyManagementServiceClient(kms.clientOptions());
+  const call = { ...kms.callOptions(), retry: null };
+  const [ring] = await admin.createKeyRing({ parent: 'projects/examples/locations/global', keyRingId: 'app' }, call);
+  const [key] = await admin.createCryptoKey({ parent: ring.name!, cryptoKeyId: 'data', cryptoKey: { purpose: 'ENCRYPT_DECRYPT' } }, call);
+  await admin.close();
+  return {
+    name: 'gcpkms',
+    uri: `gcpkms://${key.name}`,
+    env: { GCP_KMS_EMULATOR_HOST: kms.host, GCP_KMS_EMULATOR_TOKEN: kms.token },
+    requests: () => kms.requestCount(),
+    goOffline: () => kms.goOffline(),
+    goOnline: () => kms.goOnline(),
+    close: () => kms.close(),
   };
 }

@@ -134,11 +134,11 @@ describe('failures leave nothing behind', () => {
     expect(result.stderr).toContain("required option '-k, --key <uri>'");
   });
 
-  it('reports a missing input file', async () => {
-    const result = await envelope(dir, ['encrypt', '--key', 'local:alice.pem', '--out', 'x.env', 'no-such-file']);
+  it.each(['encrypt', 'decrypt'])('%s reports a missing input file in one line', async (command) => {
+    const result = await envelope(dir, [command, '--key', 'local:alice.pem', '--out', 'x.out', 'no-such-file']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('ENOENT');
-    expect(() => statSync(file('x.env'))).toThrow();
+    expect(result.stderr).toMatch(/^envelope: [^\n]*no-such-file[^\n]*\[ENOENT\]\n$/);
+    expect(() => statSync(file('x.out'))).toThrow();
   });
 });
 

@@ -23,8 +23,9 @@ const isStdio = (path: string | undefined): path is undefined | '-' => path === 
  * output appears only when the whole transfer succeeded.
  */
 export async function transfer(transform: Transform, options: TransferOptions): Promise<void> {
-  const input: Readable = isStdio(options.input) ? process.stdin : createReadStream(options.input);
+  // Stat first: a missing input is one clear error before any stream exists to emit it again.
   const size = isStdio(options.input) ? undefined : (await stat(options.input)).size;
+  const input: Readable = isStdio(options.input) ? process.stdin : createReadStream(options.input);
   const meter = options.progress ? progressMeter(size) : undefined;
   const stages = (sink: Writable, end: boolean) =>
     pipeline([input, ...(meter ? [meter.stream] : []), transform, sink], { end });
