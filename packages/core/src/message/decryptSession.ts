@@ -32,14 +32,21 @@ export class DecryptSession {
     return this.opener ? this.parsed?.header : undefined;
   }
 
-  async update(chunk: Uint8Array): Promise<Uint8Array[]> {
+  /**
+   * Verified plaintext from this chunk. Synchronous once the header is read
+   * (no promise per chunk on the hot path); a promise while the data key is
+   * being unwrapped.
+   */
+  update(chunk: Uint8Array): Uint8Array[] | Promise<Uint8Array[]> {
     requireBytes(chunk, 'envelope bytes');
     if (this.opener) return this.opener.update(chunk);
     const read = this.headerReader.push(chunk);
     if (!read) return [];
     this.parsed = read.parsed;
-    this.opener = await this.openBody(read.parsed);
-    return this.opener.update(read.rest);
+    return this.openBody(read.parsed).then((opener) => {
+      this.opener = opener;
+      return opener.update(read.rest);
+    });
   }
 
   /** Call at end of input: throws unless the whole envelope was read and verified. */

@@ -1,7 +1,7 @@
 import { FrameOpener } from '../crypto/frameOpener.js';
 import { zeroize } from '../crypto/keySchedule.js';
 import type { EncryptionContext } from '../format/context.js';
-import { HeaderReader } from '../format/headerReader.js';
+import { HeaderReader, type HeaderRead } from '../format/headerReader.js';
 import { resolveLimits, type LimitOverrides, type Limits } from '../format/limits.js';
 import type { DataKeySource } from '../keyring/keyring.js';
 import { requireBytes, toDataKeySource, type KeyringInput } from '../message/options.js';
@@ -43,11 +43,16 @@ export class RewrapSession {
     return this._report;
   }
 
-  async update(chunk: Uint8Array): Promise<Uint8Array[]> {
+  /** Output for this chunk: synchronously once the new header is out, a promise until then. */
+  update(chunk: Uint8Array): Uint8Array[] | Promise<Uint8Array[]> {
     requireBytes(chunk, 'envelope bytes');
     if (this.bodyStarted) return this.body(chunk);
     const read = this.headerReader.push(chunk);
     if (!read) return [];
+    return this.startBody(read);
+  }
+
+  private async startBody(read: HeaderRead): Promise<Uint8Array[]> {
     const { header, report, bodyKey } = await rewrapHeader(read.parsed, this.source, this.options, this.limits, this.options.expectedContext);
     this._report = report;
     if (this.options.verifyBody ?? true) this.verifier = new FrameOpener(bodyKey, read.parsed.header.frameSize);

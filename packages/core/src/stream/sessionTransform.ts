@@ -2,7 +2,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 /** Anything that turns input chunks into output chunks, asynchronously, and can be told the input ended. */
 export interface ChunkSession {
-  update(chunk: Uint8Array): Promise<Uint8Array[]>;
+  /** Output for this chunk: synchronously when it can, else a promise. */
+  update(chunk: Uint8Array): Uint8Array[] | Promise<Uint8Array[]>;
   /** Called at end of input; may return trailing output, or throw if the input was incomplete. */
   final(): Uint8Array[] | void;
   /** Forgets secrets; called when the stream is destroyed, by error or not. */
@@ -20,11 +21,20 @@ export function sessionTransform(
 ): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      session.update(chunk).then((pieces) => {
+      const emit = (pieces: Uint8Array[]): void => {
         hooks.afterUpdate?.(this);
         for (const piece of pieces) this.push(piece);
         callback();
-      }, callback);
+      };
+      let result: Uint8Array[] | Promise<Uint8Array[]>;
+      try {
+        result = session.update(chunk);
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      if (Array.isArray(result)) emit(result);
+      else result.then(emit, callback);
     },
     flush(callback) {
       try {
