@@ -2,6 +2,7 @@ import { request } from 'node:https';
 import { KeyClient } from '@azure/keyvault-keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureKeyVaultEmulator, KEY_VAULT_SCOPE } from '../src/azure-keyvault/index.js';
+import { restErrorOf } from './azureRestError.js';
 
 interface RawResponse {
   readonly status: number;
@@ -20,24 +21,6 @@ function raw(kv: AzureKeyVaultEmulator, method: string, path: string, headers: R
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** The SDK's error, for checking its status and Key Vault error body. */
-async function restErrorOf(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; innerCode?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const rest = error as { statusCode?: number; message: string; details?: { error?: { code?: string; innerError?: { code?: string } } } };
-    const code = rest.details?.error?.code;
-    const innerCode = rest.details?.error?.innerError?.code;
-    return {
-      message: rest.message,
-      ...(rest.statusCode === undefined ? {} : { statusCode: rest.statusCode }),
-      ...(code === undefined ? {} : { code }),
-      ...(innerCode === undefined ? {} : { innerCode }),
-    };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 const API = '?api-version=2025-07-01';

@@ -2,25 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { KeyClient } from '@azure/keyvault-keys';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AzureKeyVaultEmulator, KEY_VAULT_ERROR_STATUS, type KeyVaultErrorCode } from '../src/azure-keyvault/index.js';
-
-/** The SDK's error, for checking its status and Key Vault error body. */
-async function restErrorOf(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; innerCode?: string; message: string; errno?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const rest = error as { statusCode?: number; message: string; code?: string; details?: { error?: { code?: string; innerError?: { code?: string } } } };
-    const code = rest.details?.error?.code;
-    const innerCode = rest.details?.error?.innerError?.code;
-    return {
-      message: rest.message,
-      ...(rest.statusCode === undefined ? {} : { statusCode: rest.statusCode }),
-      ...(code === undefined ? {} : { code }),
-      ...(innerCode === undefined ? {} : { innerCode }),
-      ...(rest.code === undefined ? {} : { errno: rest.code }),
-    };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+import { restErrorOf } from './azureRestError.js';
 
 describe('Azure Key Vault emulator: fault injection and request counts', () => {
   let kv: AzureKeyVaultEmulator;

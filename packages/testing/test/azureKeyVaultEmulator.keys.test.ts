@@ -1,24 +1,7 @@
 import { KeyClient } from '@azure/keyvault-keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureKeyVaultEmulator } from '../src/azure-keyvault/index.js';
-
-/** The SDK's error, for checking its status and Key Vault error body. */
-async function restErrorOf(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; innerCode?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const rest = error as { statusCode?: number; message: string; details?: { error?: { code?: string; innerError?: { code?: string } } } };
-    const code = rest.details?.error?.code;
-    const innerCode = rest.details?.error?.innerError?.code;
-    return {
-      message: rest.message,
-      ...(rest.statusCode === undefined ? {} : { statusCode: rest.statusCode }),
-      ...(code === undefined ? {} : { code }),
-      ...(innerCode === undefined ? {} : { innerCode }),
-    };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+import { restErrorOf } from './azureRestError.js';
 
 describe('Azure Key Vault emulator: keys and versions through the KeyClient', () => {
   let kv: AzureKeyVaultEmulator;

@@ -1,19 +1,9 @@
 import nodeVault from 'node-vault';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VaultEmulator, type VaultFaultKind } from '../src/vault/index.js';
+import { failure } from './vaultFailure.js';
 
 type VaultClient = ReturnType<typeof nodeVault>;
-
-async function failure(call: Promise<unknown>): Promise<{ status: number; errors: readonly string[] }> {
-  try {
-    await call;
-  } catch (error) {
-    const { response } = error as { response?: { statusCode: number; body?: { errors?: string[] } } };
-    if (!response) throw error;
-    return { status: response.statusCode, errors: response.body?.errors ?? [] };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 describe('Vault emulator: fault injection', () => {
   let vault: VaultEmulator;

@@ -3,6 +3,7 @@ import nodeVault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaultEmulator } from '../src/vault/index.js';
 import { hkdfSha256, MISSING_CONTEXT, TOO_OLD } from '../src/vault/transitCrypto.js';
+import { failure } from './vaultFailure.js';
 
 type VaultClient = ReturnType<typeof nodeVault>;
 
@@ -13,18 +14,6 @@ interface KeyInfo {
   readonly latest_version: number;
   readonly min_decryption_version: number;
   readonly keys: Record<string, unknown>;
-}
-
-/** The status and Vault messages of a failed node-vault call. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; errors: readonly string[] }> {
-  try {
-    await call;
-  } catch (error) {
-    const { response } = error as { response?: { statusCode: number; body?: { errors?: string[] } } };
-    if (!response) throw error;
-    return { status: response.statusCode, errors: response.body?.errors ?? [] };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 const b64 = (bytes: Uint8Array | string): string => Buffer.from(bytes).toString('base64');

@@ -1,26 +1,19 @@
+import { parseJsonObject, type JsonObject } from '../shared/jsonBody.js';
 import { KmsError } from './kmsError.js';
 
 /**
  * Reading JSON 1.1 request members. Every member is checked, as KMS does,
  * so a client bug shows as a ValidationException rather than as a wrong answer.
  */
-export type JsonObject = { readonly [member: string]: unknown };
+export type { JsonObject } from '../shared/jsonBody.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** The SDK sends `{}` for an operation without input; an empty body is tolerated too. */
 export function parseJsonBody(body: Buffer): JsonObject {
-  // The SDK sends `{}` for an operation without input; tolerate an empty body too.
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new KmsError('SerializationException', 'the request body is not valid JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new KmsError('SerializationException', 'the request body must be a JSON object');
-  }
-  return parsed as JsonObject;
+  return parseJsonObject(body, (problem) =>
+    new KmsError('SerializationException', problem.kind === 'not-json' ? 'the request body is not valid JSON' : 'the request body must be a JSON object'),
+  );
 }
 
 export function optionalString(input: JsonObject, member: string): string | undefined {

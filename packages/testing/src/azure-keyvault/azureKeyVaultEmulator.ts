@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpEmulator } from '../shared/httpEmulator.js';
+import { headerValue, readBody, writeResponse } from '../shared/wire.js';
 import { KEY_VAULT_SCOPE, TokenAuthority, type EmulatorAccessToken, type TokenOptions } from './bearerTokens.js';
-import { FaultPlan, type FailureOptions, type FaultScope, type ThrottleOptions } from './faults.js';
+import { KeyVaultFaultPlan, type FailureOptions, type ThrottleOptions } from './faults.js';
 import { KeyVaultError } from './keyVaultError.js';
 import { KeyStore } from './keyStore.js';
 import { perform, REQUIRED_PERMISSION, route } from './operations.js';
@@ -47,8 +47,6 @@ export interface TokenRequest {
 }
 
 const UNKNOWN_OPERATION = '(unknown)';
-// Key Vault requests are small; anything larger is a client bug or an attack on the test.
-const MAX_BODY_BYTES = 1024 * 1024;
 const API_VERSION = /^(?:\d{4}-\d{2}-\d{2}|\d+\.\d+)(?:-preview(?:\.\d+)?)?$/;
 
 /**
@@ -57,14 +55,15 @@ const API_VERSION = /^(?:\d{4}-\d{2}-\d{2}|\d+\.\d+)(?:-preview(?:\.\d+)?)?$/;
  * talk to it unmodified over TLS. RSA keys with versions live in memory;
  * tokens come from `credential()` or `issueToken()`, and no other is accepted.
  * Faults (throttling, errors, latency, outage) are injected per operation,
- * named as the REST reference names them (`getKey`, `wrapKey`, `unwrapKey`...).
+ * named as the REST reference names them (`getKey`, `wrapKey`, `unwrapKey`...);
+ * request counts include the 401s of the bearer challenge.
  *
  *   const kv = await AzureKeyVaultEmulator.start();
  *   const keys = new KeyClient(kv.vaultUrl, kv.credential(), kv.clientOptions());
  *   ...
  *   await kv.close();
  */
-export class AzureKeyVaultEmulator {
+export class AzureKeyVaultEmulator extends HttpEmulator<KeyVaultFaultPlan> {
   readonly tenantId: string;
   readonly vaultName: string;
   /** The test CA's certificate (PEM): give it to clients as `tlsOptions.ca`, or to a child process via NODE_EXTRA_CA_CERTS. */
@@ -72,35 +71,26 @@ export class AzureKeyVaultEmulator {
 
   private readonly store = new KeyStore();
   private readonly tokens: TokenAuthority;
-  private readonly faults = new FaultPlan();
-  private readonly counts = new Map<string, number>();
   private readonly tokenRequestLog: TokenRequest[] = [];
-  private readonly server: Server;
-  private port = 0;
-  private listening = false;
 
   private constructor(options: AzureKeyVaultEmulatorOptions, certificate: TestCertificate) {
+    super(new KeyVaultFaultPlan(), { key: certificate.key, cert: certificate.cert });
     this.tenantId = options.tenantId ?? randomUUID();
     this.vaultName = options.vaultName ?? 'emulator';
     this.caCertificate = certificate.ca;
     this.tokens = new TokenAuthority(this.tenantId);
-    this.server = createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => void this.handle(request, response));
   }
 
   /** Starts a server on an ephemeral port of 127.0.0.1. */
   static async start(options: AzureKeyVaultEmulatorOptions = {}): Promise<AzureKeyVaultEmulator> {
     const emulator = new AzureKeyVaultEmulator(options, options.certificate ?? (await testCertificate()));
-    await emulator.listen(0);
+    await emulator.goOnline();
     return emulator;
   }
 
   /** `https://127.0.0.1:<port>`, stable across `goOffline()` / `goOnline()`. */
   get vaultUrl(): string {
-    return `https://127.0.0.1:${this.port}`;
-  }
-
-  get online(): boolean {
-    return this.listening;
+    return `https://127.0.0.1:${this.listener.port}`;
   }
 
   /** Client options for this emulator: trust its CA, accept its challenge. */
@@ -150,72 +140,14 @@ export class AzureKeyVaultEmulator {
     this.faults.fail(times, options);
   }
 
-  /** Delays every request (of `operation`, if given) by `ms` until changed; 0 removes it. */
-  setLatency(ms: number, scope: FaultScope = {}): void {
-    this.faults.latency(ms, scope);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
-
-  /** Requests received for `operation` (all when absent), refused ones included, the challenge's 401s too. */
-  requestCount(operation?: string): number {
-    if (operation !== undefined) return this.counts.get(operation) ?? 0;
-    let total = 0;
-    for (const count of this.counts.values()) total += count;
-    return total;
-  }
-
-  requestCounts(): Readonly<Record<string, number>> {
-    return Object.freeze(Object.fromEntries(this.counts));
-  }
-
-  resetRequestCounts(): void {
-    this.counts.clear();
-  }
-
-  /** An outage: stops listening and drops open connections, so clients get ECONNREFUSED/ECONNRESET. Keys survive. */
-  async goOffline(): Promise<void> {
-    if (!this.listening) return;
-    this.listening = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-
-  /** Ends an outage: listens again on the same port. */
-  async goOnline(): Promise<void> {
-    if (this.listening) return;
-    await this.listen(this.port);
-  }
-
-  async close(): Promise<void> {
-    this.faults.clear();
-    await this.goOffline();
-  }
-
-  private async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-    this.listening = true;
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected override async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'https://emulator');
     const matched = route(method, url.pathname);
     const operation = matched?.operation ?? UNKNOWN_OPERATION;
-    this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+    this.counts.record(operation);
     try {
-      const body = await readBody(request);
+      const body = await readBody(request, (max) => new KeyVaultError('BadParameter', `The request body is over ${max} bytes.`));
       const delay = this.faults.delayFor(operation);
       if (delay > 0) await sleep(delay);
       // Authentication first: the SDK's first request carries no token (nor body) and expects the challenge.
@@ -240,38 +172,23 @@ export class AzureKeyVaultEmulator {
   // Key ids carry the host the client used, as the service's carry the vault's DNS name.
   private urlFor(request: IncomingMessage): string {
     const host = request.headers.host;
-    const known = CERTIFICATE_HOSTS.some((name) => host === `${name}:${this.port}`);
+    const known = CERTIFICATE_HOSTS.some((name) => host === `${name}:${this.listener.port}`);
     return known ? `https://${host}` : this.vaultUrl;
   }
 
   private send(response: ServerResponse, status: number, body: string, headers: Readonly<Record<string, string>>): void {
-    // An outage may have destroyed the socket while the request waited.
-    if (response.destroyed || response.headersSent) return;
-    response.writeHead(status, {
-      ...headers,
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-cache',
-      'x-ms-request-id': randomUUID(),
-      'x-ms-keyvault-region': 'emulator',
-      'x-ms-keyvault-service-version': '1.9.0.0',
-    });
-    response.end(body);
+    writeResponse(
+      response,
+      status,
+      {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-ms-request-id': randomUUID(),
+        'x-ms-keyvault-region': 'emulator',
+        'x-ms-keyvault-service-version': '1.9.0.0',
+      },
+      body,
+    );
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request) {
-    const bytes = chunk as Buffer;
-    length += bytes.length;
-    if (length > MAX_BODY_BYTES) throw new KeyVaultError('BadParameter', `The request body is over ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

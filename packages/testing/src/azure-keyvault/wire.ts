@@ -1,26 +1,19 @@
+import { parseJsonObject, type JsonObject } from '../shared/jsonBody.js';
 import { KeyVaultError } from './keyVaultError.js';
 
 /**
  * Reading Key Vault request bodies. Every member is checked, as the service
  * does, so a client bug shows as a 400 BadParameter rather than a wrong answer.
  */
-export type JsonObject = { readonly [member: string]: unknown };
+export type { JsonObject } from '../shared/jsonBody.js';
 
 // Key Vault takes base64url without padding; tolerate padding, refuse the standard alphabet.
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
 export function parseJsonBody(body: Buffer): JsonObject {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new KeyVaultError('BadParameter', 'The request body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new KeyVaultError('BadParameter', 'The request body must be a JSON object.');
-  }
-  return parsed as JsonObject;
+  return parseJsonObject(body, (problem) =>
+    new KeyVaultError('BadParameter', problem.kind === 'not-json' ? 'The request body is not valid JSON.' : 'The request body must be a JSON object.'),
+  );
 }
 
 export function optionalString(input: JsonObject, member: string): string | undefined {

@@ -8,7 +8,8 @@ import {
   type ServerUnaryCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { FaultPlan, type CorruptionOptions, type FailureOptions, type FaultScope } from './faults.js';
+import { EmulatorControls } from '../shared/emulatorControls.js';
+import { GcpFaultPlan, type CorruptionOptions, type FailureOptions, type FaultScope } from './faults.js';
 import { KeyStore } from './keyStore.js';
 import { insecureClientCredentials, kmsServiceDefinition } from './kmsClientPackage.js';
 import { GCP_KMS_METHOD_PERMISSIONS, GCP_KMS_METHODS, OPERATIONS, type GcpKmsMethod } from './operations.js';
@@ -65,6 +66,8 @@ const CREDENTIAL_HELP = 'Expected OAuth 2 access token, login cookie or other va
  * `authorization: Bearer` metadata of every call, keeps key rings, keys and
  * versions in memory, verifies and returns CRC32C checksums as the service
  * does, and injects faults (error statuses, latency, corrupted responses, outages).
+ * Request counts are per method (`Encrypt`...); methods the emulator does not
+ * implement answer UNIMPLEMENTED and are not counted.
  *
  *   const kms = await GcpKmsEmulator.start();
  *   const client = new KeyManagementServiceClient(kms.clientOptions());
@@ -72,19 +75,18 @@ const CREDENTIAL_HELP = 'Expected OAuth 2 access token, login cookie or other va
  *   ...
  *   await kms.close();
  */
-export class GcpKmsEmulator {
+export class GcpKmsEmulator extends EmulatorControls<GcpFaultPlan> {
   /** The first accepted token: the one `callOptions()` sends. */
   readonly token: string;
 
   private readonly store = new KeyStore();
   private readonly tokens: ReadonlyMap<string, GcpKmsEmulatorToken>;
-  private readonly faults = new FaultPlan();
-  private readonly counts = new Map<string, number>();
   private readonly implementation: UntypedServiceImplementation;
   private server: Server | undefined;
   private boundPort = 0;
 
   private constructor(options: GcpKmsEmulatorOptions) {
+    super(new GcpFaultPlan());
     const tokens = (options.tokens ?? [DEFAULT_GCP_KMS_EMULATOR_TOKEN]).map((t) => (typeof t === 'string' ? { token: t } : t));
     if (tokens.length === 0) throw new RangeError('the emulator needs at least one token');
     for (const { token } of tokens) {
@@ -145,34 +147,6 @@ export class GcpKmsEmulator {
     this.faults.corrupt(times, options);
   }
 
-  /** Delays every call (of `operation`, if given) by `ms` until changed; 0 removes it. */
-  setLatency(ms: number, scope: FaultScope = {}): void {
-    this.faults.latency(ms, scope);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
-
-  /**
-   * Calls received for `operation` (a method name such as `Encrypt`; all when absent), refused ones
-   * included. Methods the emulator does not implement answer UNIMPLEMENTED and are not counted.
-   */
-  requestCount(operation?: string): number {
-    if (operation !== undefined) return this.counts.get(operation) ?? 0;
-    let total = 0;
-    for (const count of this.counts.values()) total += count;
-    return total;
-  }
-
-  requestCounts(): Readonly<Record<string, number>> {
-    return Object.freeze(Object.fromEntries(this.counts));
-  }
-
-  resetRequestCounts(): void {
-    this.counts.clear();
-  }
-
   /** An outage: stops listening and drops open connections, so calls fail with UNAVAILABLE. Keys survive. */
   async goOffline(): Promise<void> {
     const server = this.server;
@@ -206,14 +180,14 @@ export class GcpKmsEmulator {
   }
 
   private async handle(method: GcpKmsMethod, call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>): Promise<void> {
-    this.counts.set(method, (this.counts.get(method) ?? 0) + 1);
+    this.counts.record(method);
     try {
       const delay = this.faults.delayFor(method);
       if (delay > 0) await sleep(delay);
       // The client gave up (deadline) or the emulator went offline while the call waited.
       if (call.cancelled) return;
       const caller = this.authenticate(call.metadata);
-      const injected = this.faults.takeFailure(method);
+      const injected = this.faults.take(method);
       if (injected) throw injected;
       const request = call.request;
       if (!isMessage(request)) throw new RpcError('INVALID_ARGUMENT', 'the request is not a message');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpEmulator } from '../shared/httpEmulator.js';
+import { headerValue, readBody, writeResponse } from '../shared/wire.js';
 import { VaultFaultPlan, type VaultFailureOptions, type VaultFaultScope } from './faults.js';
 import { matchRoute, operationOf, type VaultOperation } from './routes.js';
 import { TransitKeyStore } from './transitKeys.js';
@@ -41,8 +42,6 @@ export interface VaultEnvironment {
 /** Obviously fake; shaped like a Vault 1.10+ service token (`hvs.` prefix). */
 export const DEFAULT_VAULT_TOKEN = 'hvs.emulator-root-token-000000000000';
 
-// Transit requests are small; anything larger is a client bug or an attack on the test.
-const MAX_BODY_BYTES = 1024 * 1024;
 const MOUNT = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 
 /**
@@ -60,21 +59,17 @@ const MOUNT = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
  *   ...
  *   await vault.close();
  */
-export class VaultEmulator {
+export class VaultEmulator extends HttpEmulator<VaultFaultPlan> {
   /** The first accepted token: the one `clientConfig()` and `env()` use. */
   readonly token: string;
   readonly mounts: readonly string[];
 
   private readonly tokens: ReadonlyMap<string, VaultEmulatorToken>;
   private readonly store = new TransitKeyStore();
-  private readonly faults = new VaultFaultPlan();
-  private readonly counts = new Map<string, number>();
-  private readonly server: Server;
-  private port = 0;
-  private listening = false;
   private isSealed = false;
 
   private constructor(options: VaultEmulatorOptions) {
+    super(new VaultFaultPlan());
     const tokens = (options.tokens === undefined ? [DEFAULT_VAULT_TOKEN] : [options.tokens].flat()).map((t) =>
       typeof t === 'string' ? { token: t } : t,
     );
@@ -89,23 +84,18 @@ export class VaultEmulator {
     for (const mount of this.mounts) {
       if (!MOUNT.test(mount)) throw new RangeError(`mount paths are segments of [A-Za-z0-9_.-] joined by /, got "${mount}"`);
     }
-    this.server = createServer((request, response) => void this.handle(request, response));
   }
 
   /** Starts a server on an ephemeral port of 127.0.0.1. */
   static async start(options: VaultEmulatorOptions = {}): Promise<VaultEmulator> {
     const emulator = new VaultEmulator(options);
-    await emulator.listen(0);
+    await emulator.goOnline();
     return emulator;
   }
 
   /** `http://127.0.0.1:<port>`, stable across `goOffline()` / `goOnline()`. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get online(): boolean {
-    return this.listening;
+    return `http://127.0.0.1:${this.listener.port}`;
   }
 
   get sealed(): boolean {
@@ -143,82 +133,28 @@ export class VaultEmulator {
     this.faults.fail(times, options);
   }
 
-  /** Delays every request (of `operation`, if given) by `ms` until changed; 0 removes it. */
-  setLatency(ms: number, scope: VaultFaultScope = {}): void {
-    this.faults.latency(ms, scope);
-  }
-
   /** Removes queued failures and latency, and unseals. */
-  clearFaults(): void {
-    this.faults.clear();
+  override clearFaults(): void {
+    super.clearFaults();
     this.isSealed = false;
-  }
-
-  /** Requests received for `operation` (all operations when absent), refused ones included. */
-  requestCount(operation?: string): number {
-    if (operation !== undefined) return this.counts.get(operation) ?? 0;
-    let total = 0;
-    for (const count of this.counts.values()) total += count;
-    return total;
-  }
-
-  requestCounts(): Readonly<Record<string, number>> {
-    return Object.freeze(Object.fromEntries(this.counts));
-  }
-
-  resetRequestCounts(): void {
-    this.counts.clear();
-  }
-
-  /** An outage: stops listening and drops open connections, so clients get ECONNREFUSED/ECONNRESET. Keys survive. */
-  async goOffline(): Promise<void> {
-    if (!this.listening) return;
-    this.listening = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-
-  /** Ends an outage: listens again on the same port. */
-  async goOnline(): Promise<void> {
-    if (this.listening) return;
-    await this.listen(this.port);
-  }
-
-  async close(): Promise<void> {
-    this.clearFaults();
-    await this.goOffline();
-  }
-
-  private async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-    this.listening = true;
   }
 
   /**
    * One request, in the order Vault takes it: the seal and rate limits come
    * before the token, the token before the route, the route before the body.
    */
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected override async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://emulator');
     const operation = operationOf(method, url.pathname, this.mounts);
-    this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+    this.counts.record(operation);
     const match = matchRoute(method, url.pathname, this.mounts);
     try {
-      const body = await readBody(request);
+      const body = await readBody(request, (max) => new VaultError(413, `http: request body too large (over ${max} bytes)`));
       const delay = this.faults.delayFor(operation);
       if (delay > 0) await sleep(delay);
       if (this.isSealed) throw faultError('sealed', match.vaultPath);
-      const injected = this.faults.take(operation, match.vaultPath);
+      const injected = this.faults.takeError(operation, match.vaultPath);
       if (injected) throw injected;
 
       const caller = this.tokens.get(headerValue(request.headers['x-vault-token']) ?? '');
@@ -249,18 +185,6 @@ function may(caller: VaultEmulatorToken, operation: VaultOperation): boolean {
   return caller.allow === undefined || caller.allow.includes(operation);
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of request) {
-    const bytes = chunk as Buffer;
-    length += bytes.length;
-    if (length > MAX_BODY_BYTES) throw new VaultError(413, `http: request body too large (over ${MAX_BODY_BYTES} bytes)`);
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** Vault's response envelope around `data`; 204 when there is nothing to say. */
 function sendResult(response: ServerResponse, result: TransitResult): void {
   if (result.data === undefined && result.warnings === undefined) {
@@ -284,12 +208,6 @@ function sendResult(response: ServerResponse, result: TransitResult): void {
 }
 
 function send(response: ServerResponse, status: number, body: string): void {
-  // An outage may have destroyed the socket while the request waited.
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(status, status === 204 ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  response.end(status === 204 ? undefined : body);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  if (status === 204) writeResponse(response, 204, {});
+  else writeResponse(response, status, { 'content-type': 'application/json' }, body);
 }

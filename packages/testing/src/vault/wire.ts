@@ -1,3 +1,4 @@
+import { parseJsonObject, type JsonObject } from '../shared/jsonBody.js';
 import { badRequest } from './vaultError.js';
 
 /**
@@ -5,24 +6,20 @@ import { badRequest } from './vaultError.js';
  * are converted to the declared type (a number may be sent as a string) and
  * refused with a 400 when they cannot be.
  */
-export type JsonObject = { readonly [field: string]: unknown };
+export type { JsonObject } from '../shared/jsonBody.js';
 
 // Go's base64.StdEncoding: padded, standard alphabet, nothing else.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** GET requests and POSTs without parameters (rotate) carry no body: `{}`. */
 export function parseJsonBody(body: Buffer): JsonObject {
-  // GET requests and POSTs without parameters (rotate) carry no body.
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw badRequest(`failed to parse JSON input: ${error instanceof Error ? error.message : 'invalid JSON'}`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw badRequest('failed to parse JSON input: the body must be a JSON object');
-  }
-  return parsed as JsonObject;
+  return parseJsonObject(body, (problem) =>
+    badRequest(
+      problem.kind === 'not-json'
+        ? `failed to parse JSON input: ${problem.cause instanceof Error ? problem.cause.message : 'invalid JSON'}`
+        : 'failed to parse JSON input: the body must be a JSON object',
+    ),
+  );
 }
 
 export function optionalString(input: JsonObject, field: string): string | undefined {
