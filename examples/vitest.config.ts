@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../vitest.shared.js';
 
-// Every example runs as a child process (and some start emulators); a loaded 2-core machine needs room.
-export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 60_000 } });
+// Every example runs as a child process, some starting emulators: more room than the shared default.
+export default mergeConfig(shared, defineConfig({ test: { testTimeout: 60_000 } }));
