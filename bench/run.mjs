@@ -2,8 +2,7 @@
 //   1. a 256 MiB stream through encryptStream / decryptStream vs a bare AES-256-GCM
 //      loop over the same frame size (target ratio >= 0.8), with peak memory;
 //   2. one-shot 1 KiB messages with a local RSA-3072 key vs bare RSA-OAEP + AES-GCM.
-// Not a test: it prints figures. BENCH_MIB=64 for a shorter run. The CPU-second rows are
-// steadier than wall clock on a shared machine (other processes do not count against them).
+// Not a test: it prints figures. BENCH_MIB=64 / BENCH_ROUNDS=3 for a shorter run.
 import { createCipheriv, createDecipheriv, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes, constants } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -60,25 +59,31 @@ function keep(chunks) {
 
 const discard = () => new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /**
- * Times `ours` against `baseline`, alternating them after a warm-up so both
- * see the same machine load; keeps each one's fastest of five runs and the
- * largest memory growth seen.
+ * Times `ours` against `baseline` in ROUNDS rounds after a warm-up, each
+ * round running both back to back, so both see the same machine speed (a
+ * shared VM's speed drifts between seconds). Reports medians: MB/s for each,
+ * and the median of the per-round ratios, which cancels the drift.
  */
 async function compare(ours, baseline) {
   await run(baseline);
   await run(ours);
-  const runs = { ours: [], baseline: [] };
-  for (let i = 0; i < 5; i++) {
-    runs.baseline.push(await run(baseline));
-    runs.ours.push(await run(ours));
+  const rounds = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const base = await run(baseline);
+    const mine = await run(ours);
+    rounds.push({ base, mine });
   }
-  const best = (list) => ({
-    seconds: Math.min(...list.map((r) => r.seconds)),
-    cpuSeconds: Math.min(...list.map((r) => r.cpuSeconds)),
-    rssGrowthMiB: Math.max(...list.map((r) => r.rssGrowthMiB)),
-  });
-  return { ours: best(runs.ours), baseline: best(runs.baseline) };
+  return {
+    ours: median(rounds.map((r) => r.mine.seconds)),
+    baseline: median(rounds.map((r) => r.base.seconds)),
+    ratio: median(rounds.map((r) => r.base.seconds / r.mine.seconds)),
+    cpuRatio: median(rounds.map((r) => r.base.cpuSeconds / r.mine.cpuSeconds)),
+    rssGrowthMiB: Math.max(...rounds.map((r) => r.mine.rssGrowthMiB)),
+  };
 }
 
 /** Runs `fn` once: wall time, this process's CPU time, and resident memory sampled while it runs. */
@@ -145,12 +150,12 @@ async function streams() {
     () => pipeline(replay(envelope), decryptStream({ keyring }), discard()),
     async () => gcmBaselineDecrypt(),
   );
-  console.log(`\n${TOTAL / MIB} MiB stream, ${FRAME / 1024} KiB frames (baseline: bare node:crypto AES-256-GCM, same frames; best of 5, alternating)`);
-  row('encryptStream, wall clock', mbps(enc.ours.seconds), 'MB/s', mbps(enc.baseline.seconds));
-  row('encryptStream, per CPU second', mbps(enc.ours.cpuSeconds), 'MB/s', mbps(enc.baseline.cpuSeconds));
-  row('decryptStream, wall clock', mbps(dec.ours.seconds), 'MB/s', mbps(dec.baseline.seconds));
-  row('decryptStream, per CPU second', mbps(dec.ours.cpuSeconds), 'MB/s', mbps(dec.baseline.cpuSeconds));
-  console.log(`peak RSS growth while streaming: encrypt ${enc.ours.rssGrowthMiB.toFixed(1)} MiB, decrypt ${dec.ours.rssGrowthMiB.toFixed(1)} MiB`);
+  console.log(`\n${TOTAL / MIB} MiB stream, ${FRAME / 1024} KiB frames, ${ROUNDS} paired rounds (baseline: bare node:crypto AES-256-GCM over the same frames, no streams)`);
+  console.log(`${''.padEnd(16)} ${'ours MB/s'.padStart(10)} ${'base MB/s'.padStart(10)}  ratio (median of rounds; by CPU time)`);
+  for (const [name, r] of [['encryptStream', enc], ['decryptStream', dec]]) {
+    console.log(`${name.padEnd(16)} ${mbps(r.ours).toFixed(1).padStart(10)} ${mbps(r.baseline).toFixed(1).padStart(10)}  ${r.ratio.toFixed(2)}  (${r.cpuRatio.toFixed(2)})`);
+  }
+  console.log(`peak RSS growth while streaming ${TOTAL / MIB} MiB: encrypt ${enc.rssGrowthMiB.toFixed(1)} MiB, decrypt ${dec.rssGrowthMiB.toFixed(1)} MiB`);
 }
 
 async function opsPerSecond(fn, seconds = 2) {

@@ -18,17 +18,23 @@ export const FINAL_PREFIX_LENGTH = 5;
 export function frameNonce(type: FrameType, sequence: number): Buffer {
   const nonce = Buffer.alloc(NONCE_LENGTH);
   nonce[3] = type;
-  nonce.writeBigUInt64BE(BigInt(sequence), 4);
+  writeU64(nonce, sequence, 4);
   return nonce;
 }
 
 /** AAD = u64 sequence number || type || u32 plaintext length */
 export function frameAad(type: FrameType, sequence: number, plaintextLength: number): Buffer {
   const aad = Buffer.alloc(13);
-  aad.writeBigUInt64BE(BigInt(sequence), 0);
+  writeU64(aad, sequence, 0);
   aad[8] = type;
   aad.writeUInt32BE(plaintextLength, 9);
   return aad;
+}
+
+/** Big-endian u64 of a sequence number (below 2^32 frames, but written in full), without a BigInt per frame. */
+function writeU64(target: Buffer, value: number, offset: number): void {
+  target.writeUInt32BE(Math.floor(value / 2 ** 32), offset);
+  target.writeUInt32BE(value >>> 0, offset + 4);
 }
 
 /** Bytes one frame occupies in the body. */

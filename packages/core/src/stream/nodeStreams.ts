@@ -19,6 +19,8 @@ export function encryptStream(options: EncryptOptions): Transform {
     headerSent = true;
   };
   return new Transform({
+    // Room for a few frames, so pushing one does not signal backpressure every time.
+    readableHighWaterMark: 256 * 1024,
     construct(callback) {
       startEncryption(options).then((started) => {
         session = started;

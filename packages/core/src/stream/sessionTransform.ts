@@ -20,6 +20,8 @@ export function sessionTransform(
   hooks: { readonly afterUpdate?: (stream: Transform) => void; readonly onDestroy?: (error: Error | null) => void } = {},
 ): Transform {
   return new Transform({
+    // Room for a few frames, so pushing one does not signal backpressure every time.
+    readableHighWaterMark: 256 * 1024,
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       const emit = (pieces: Uint8Array[]): void => {
         hooks.afterUpdate?.(this);
