@@ -51,6 +51,7 @@ export class Keyring implements DataKeySource {
       dataKey = generated.dataKey;
       firstWrapped = generated.wrapped;
       if (dataKey.length !== length) {
+        dataKey.fill(0);
         throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `key ${keyLabel(first)} generated a ${dataKey.length}-byte data key, expected ${length}`);
       }
     } else {
