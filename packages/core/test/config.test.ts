@@ -145,3 +145,26 @@ describe('tsyringe registration', () => {
     expect(container.isRegistered(ENVELOPE_SERVICE)).toBe(false);
   });
 });
+
+describe('closing', () => {
+  it('closes each resolved key once and zeroes cached data keys', async () => {
+    const closed: string[] = [];
+    const keys = new Map<string, TestKms>();
+    const registry = new ProviderRegistry({}).register('test', (uri) => {
+      const key = new TestKms(uri.slice('test:'.length));
+      keys.set(key.keyId, key);
+      return Object.assign(key, { close: () => void closed.push(key.keyId) });
+    });
+    const config = parseConfig({ keys: ['test:a'], decryptKeys: ['test:a', 'test:b'], cache: { maxAgeMs: 60_000 } });
+    const service = await createEnvelopeService(config, { registry });
+    const envelope = await service.encrypt('x');
+    await service.decrypt(envelope);
+    await service.decrypt(envelope);
+    expect(keys.get('a')!.calls.unwrap).toBe(1);
+    await service.close();
+    expect(closed.sort()).toEqual(['a', 'b']);
+    // The cache was emptied: the next decrypt has to ask the key again.
+    await service.decrypt(envelope);
+    expect(keys.get('a')!.calls.unwrap).toBe(2);
+  });
+});

@@ -66,8 +66,8 @@ export class AwsKmsDiscoveryKeyWrapper implements KeyWrapper {
     return this.#key(wrapped.keyId).unwrap(wrapped, context);
   }
 
-  /** Closes the sockets of the clients this wrapper created. */
-  destroy(): void {
+  /** Closes the sockets of the clients this wrapper created (KeyWrapper.close). */
+  close(): void {
     if (this.#options.client) return;
     for (const client of this.#clients.values()) client.destroy();
     this.#clients.clear();

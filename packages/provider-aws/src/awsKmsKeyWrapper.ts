@@ -75,7 +75,7 @@ export class AwsKmsKeyWrapper implements KeyWrapper {
   /**
    * @param client the KMS client to call; its region must be the key's.
    * @param keyId a key ARN, alias ARN, `alias/name` or key id.
-   * @param options.ownsClient whether `destroy()` should destroy the client too.
+   * @param options.ownsClient whether `close()` should destroy the client too.
    */
   constructor(client: KMSClient, keyId: string, options: { readonly ownsClient?: boolean } = {}) {
     this.#identifier = parseKmsKeyIdentifier(keyId);
@@ -219,8 +219,8 @@ export class AwsKmsKeyWrapper implements KeyWrapper {
     return { dataKey: response.Plaintext, wrapped: { providerId: this.providerId, keyId: key.arn, ciphertext: response.CiphertextBlob } };
   }
 
-  /** Releases the client's sockets, when this wrapper created the client. */
-  destroy(): void {
+  /** Releases the client's sockets, when this wrapper created the client (KeyWrapper.close). */
+  close(): void {
     if (this.#ownsClient) this.#client.destroy();
   }
 

@@ -33,7 +33,7 @@ describe('awskms discovery: unwrap with whatever key the envelope names', () => 
     }
   });
   afterAll(async () => {
-    for (const wrapper of discoveries) wrapper.destroy();
+    for (const wrapper of discoveries) wrapper.close();
     await fixture.close();
   });
 
@@ -48,7 +48,7 @@ describe('awskms discovery: unwrap with whatever key the envelope names', () => 
     const registry = new ProviderRegistry({}).registerModule(provider);
     const keyring = await registry.resolveDiscovery('awskms', { endpoint: fixture.kms.endpoint, credentials: fixture.kms.credentials });
     expect(text((await decrypt(envelopes[0]!.envelope, { keyring })).plaintext)).toBe('sealed by the symmetric key');
-    (keyring as provider.AwsKmsDiscoveryKeyWrapper).destroy();
+    (keyring as provider.AwsKmsDiscoveryKeyWrapper).close();
   });
 
   it('ignores keys of other accounts and partitions: no matching key, and no KMS call', async () => {

@@ -38,7 +38,7 @@ describe('awskms with endpoint, region and credentials from the environment only
   });
   afterEach(() => {
     vi.unstubAllEnvs();
-    for (const wrapper of created.splice(0)) wrapper.destroy();
+    for (const wrapper of created.splice(0)) wrapper.close();
   });
   afterAll(async () => {
     await fixture.close();

@@ -91,13 +91,13 @@ describe('awskms key identity: envelopes record the key ARN, wrappers match it h
     }
   });
 
-  it('uses a given client as is, and leaves it open on destroy()', async () => {
+  it('uses a given client as is, and leaves it open on close()', async () => {
     const client = new KMSClient({ ...fixture.kms.clientConfig(), maxAttempts: 1 });
     try {
       const key = createKeyWrapper('awskms://alias/orders?region=us-east-1', { client, endpoint: 'http://ignored.invalid' });
       expect(key).toBeInstanceOf(AwsKmsKeyWrapper);
       const wrapped = await key.wrap(randomBytes(32), CONTEXT);
-      key.destroy();
+      key.close();
       expect((await key.unwrap(wrapped, CONTEXT)).length).toBe(32);
     } finally {
       client.destroy();

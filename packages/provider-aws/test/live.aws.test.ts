@@ -29,7 +29,7 @@ describe.skipIf(keyArn === undefined)('live AWS KMS (ENVELOPE_LIVE_AWS_KEY_ARN)'
     key = createKeyWrapper(`awskms:///${keyArn}`);
     expect((await key.resolve()).kind, 'ENVELOPE_LIVE_AWS_KEY_ARN must be a symmetric key').toBe('symmetric');
   }, LIVE_TIMEOUT_MS);
-  afterAll(() => key?.destroy());
+  afterAll(() => key?.close());
 
   it('wraps, unwraps, and binds the context', async () => {
     const dataKey = randomBytes(32);
@@ -59,7 +59,7 @@ describe.skipIf(keyArn === undefined || keyArnB === undefined)('live AWS KMS con
       return { keyA, keyB, companion: await localKey() };
     },
     async teardown() {
-      for (const wrapper of wrappers) wrapper.destroy();
+      for (const wrapper of wrappers) wrapper.close();
     },
   });
 });

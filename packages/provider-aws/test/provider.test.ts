@@ -27,12 +27,12 @@ describe('awskms as a registry provider', () => {
     });
     expect(key.providerId).toBe('awskms');
     expect((await key.wrap(randomBytes(32), {})).keyId).toMatch(/:key\//);
-    (key as provider.AwsKmsKeyWrapper).destroy();
+    (key as provider.AwsKmsKeyWrapper).close();
   });
 
   it('makes no KMS call until the key is used', () => {
     const before = fixture.kms.requestCount();
-    provider.createKeyWrapper('awskms://alias/registry?region=us-east-1', { endpoint: fixture.kms.endpoint, credentials: fixture.kms.credentials }).destroy();
+    provider.createKeyWrapper('awskms://alias/registry?region=us-east-1', { endpoint: fixture.kms.endpoint, credentials: fixture.kms.credentials }).close();
     expect(fixture.kms.requestCount()).toBe(before);
   });
 

@@ -43,7 +43,7 @@ export async function startKms(credentials?: readonly EmulatorCredentials[]): Pr
       return wrapper;
     },
     async close() {
-      for (const wrapper of wrappers) wrapper.destroy();
+      for (const wrapper of wrappers) wrapper.close();
       admin.destroy();
       await kms.close();
     },

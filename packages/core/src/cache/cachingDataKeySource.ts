@@ -132,6 +132,12 @@ export class CachingDataKeySource implements DataKeySource {
     this.decrypting.clear();
   }
 
+  /** Zeroes every entry and closes the source behind the cache. */
+  async close(): Promise<void> {
+    this.clear();
+    await this.inner.close?.();
+  }
+
   private store(map: LruMap<string, Entry>, key: string, dataKey: Uint8Array, wrappedKeys: readonly WrappedKey[]): Entry {
     const entry: Entry = { dataKey, wrappedKeys, createdAt: this.now(), messages: 0, bytes: 0, evicted: false };
     map.set(key, entry);

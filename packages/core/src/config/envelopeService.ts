@@ -31,6 +31,8 @@ export class EnvelopeService {
     readonly encryptKeys: DataKeySource,
     /** Unwraps with the keys allowed to decrypt (behind the cache, if any). */
     readonly decryptKeys: DataKeySource,
+    /** Every key the service resolved, once each: what `close` closes. */
+    private readonly ownedKeys: readonly KeyWrapper[] = [],
   ) {}
 
   encrypt(plaintext: Uint8Array | string, context: EncryptionContext = {}): Promise<Uint8Array> {
@@ -47,6 +49,14 @@ export class EnvelopeService {
 
   decryptStream(expectedContext?: EncryptionContext): DecryptStream {
     return decryptStream(this.decryptOptions(expectedContext));
+  }
+
+  /** Zeroes cached data keys and closes every key's client, once each (call on shutdown). */
+  async close(): Promise<void> {
+    for (const source of [this.encryptKeys, this.decryptKeys]) {
+      if (source instanceof CachingDataKeySource) source.clear();
+    }
+    await Promise.allSettled(this.ownedKeys.map(async (key) => key.close?.()));
   }
 
   private encryptOptions(context: EncryptionContext): EncryptOptions {
@@ -99,5 +109,6 @@ export async function createEnvelopeService(config: EnvelopeConfig, options: Env
   const encryptKeyring = new Keyring(encryptWrappers);
   const decryptKeyring = new Keyring([...decryptWrappers, ...discoveryWrappers]);
   const cached = (keyring: Keyring): DataKeySource => (config.cache ? new CachingDataKeySource(keyring, config.cache) : keyring);
-  return new EnvelopeService(config, cached(encryptKeyring), cached(decryptKeyring));
+  const ownedKeys = [...new Set([...encryptWrappers, ...decryptWrappers, ...discoveryWrappers])];
+  return new EnvelopeService(config, cached(encryptKeyring), cached(decryptKeyring), ownedKeys);
 }

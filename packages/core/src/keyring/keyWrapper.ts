@@ -40,6 +40,8 @@ export interface KeyWrapper {
    * service. Throws when it cannot; callers then wrap the data key themselves.
    */
   rewrap?(wrapped: WrappedKey, context: EncryptionContext): Promise<WrappedKey>;
+  /** Releases what the wrapper holds open (SDK clients, sockets, channels), if anything. */
+  close?(): Promise<void> | void;
   /**
    * Whether this key should try `wrapped`. Defaults to equal provider id and key id;
    * providers whose key ids have aliases (ARN vs alias) override it.

@@ -25,6 +25,8 @@ export interface DataKeySource {
   newDataKey(length: number, context: EncryptionContext, usage?: DataKeyUsage): Promise<DataKeyMaterials>;
   /** The data key from the first wrapped key that a key can unwrap. */
   unwrapDataKey(wrappedKeys: readonly WrappedKey[], length: number, context: EncryptionContext): Promise<Uint8Array>;
+  /** Releases what the source holds (clients of its keys, cached keys). */
+  close?(): Promise<void>;
 }
 
 /**
@@ -68,6 +70,11 @@ export class Keyring implements DataKeySource {
       dataKey.fill(0);
       throw error;
     }
+  }
+
+  /** Closes every key that has something to close; one failure does not keep the others open. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.wrappers.map(async (wrapper) => wrapper.close?.()));
   }
 
   async unwrapDataKey(wrappedKeys: readonly WrappedKey[], length: number, context: EncryptionContext): Promise<Uint8Array> {
