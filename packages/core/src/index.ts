@@ -46,6 +46,7 @@ export type { EnvelopeHeader } from './format/header.js';
 export { DEFAULT_LIMITS, FIELD_BOUNDS, HARD_LIMITS } from './format/limits.js';
 export type { LimitOverrides, Limits } from './format/limits.js';
 export { DEFAULT_SUITE } from './format/suite.js';
+export { rsaOaepSha256Encrypt } from './crypto/rsaOaep.js';
 export type { Suite } from './format/suite.js';
 
 export { envelopeConfigSchema } from './config/configSchema.js';

@@ -1,4 +1,4 @@
-import { constants, createPublicKey, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import {
   DecryptCommand,
   DescribeKeyCommand,
@@ -12,11 +12,12 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import {
+  type EncryptionContext,
   EnvelopeError,
   ErrorCode,
-  type EncryptionContext,
   type GeneratedDataKey,
   type KeyWrapper,
+  rsaOaepSha256Encrypt,
   type WrappedKey,
 } from '@envelope-kit/core';
 import { parseKmsKeyIdentifier, type KmsKeyIdentifier } from './awsKmsKeyUri.js';
@@ -43,7 +44,6 @@ export interface ResolvedAwsKmsKey {
 // KMS bounds: Encrypt takes at most 4096 bytes, GenerateDataKey makes at most 1024.
 const MAX_SYMMETRIC_PLAINTEXT_BYTES = 4096;
 const MAX_GENERATED_BYTES = 1024;
-const SHA256_BYTES = 32;
 
 /**
  * One AWS KMS key as a KeyWrapper (URI format and options: `provider.ts`).
@@ -224,19 +224,9 @@ export class AwsKmsKeyWrapper implements KeyWrapper {
     if (this.#ownsClient) this.#client.destroy();
   }
 
+  /** KMS's RSAES_OAEP_SHA_256 is standard OAEP with SHA-256 and no label: done locally with the public key. */
   #wrapLocally(key: ResolvedAwsKmsKey, publicKey: KeyObject, dataKey: Uint8Array): WrappedKey {
-    const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-    // OAEP fits at most k - 2*hLen - 2 bytes; say so instead of OpenSSL's "data too large".
-    const capacity = modulusBytes - 2 * SHA256_BYTES - 2;
-    if (dataKey.length > capacity) {
-      throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `${key.keySpec} with ${AWS_KMS_RSA_ALGORITHM} wraps at most ${capacity} bytes; the data key is ${dataKey.length}`);
-    }
-    try {
-      const ciphertext = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, dataKey);
-      return { providerId: this.providerId, keyId: key.arn, ciphertext };
-    } catch (cause) {
-      throw new EnvelopeError(ErrorCode.WRAP_FAILED, `could not wrap with the public key of ${key.arn}`, { cause });
-    }
+    return { providerId: this.providerId, keyId: key.arn, ciphertext: rsaOaepSha256Encrypt(publicKey, dataKey, key.arn) };
   }
 
   /** The key's facts, looked up once; `fallback` classifies failures nothing else explains. */

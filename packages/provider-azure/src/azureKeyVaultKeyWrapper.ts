@@ -1,6 +1,13 @@
-import { constants, createPublicKey, publicEncrypt, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { CryptographyClient, KeyClient, KeyVaultKey } from '@azure/keyvault-keys';
-import { EnvelopeError, ErrorCode, type EncryptionContext, type KeyWrapper, type WrappedKey } from '@envelope-kit/core';
+import {
+  type EncryptionContext,
+  EnvelopeError,
+  ErrorCode,
+  type KeyWrapper,
+  rsaOaepSha256Encrypt,
+  type WrappedKey,
+} from '@envelope-kit/core';
 import {
   formatKeyVaultKeyId,
   parseKeyVaultKeyId,
@@ -44,7 +51,6 @@ interface VersionClient {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_KEY_CACHE_TTL_MS = 300_000;
-const SHA256_BYTES = 32;
 const MIN_MODULUS_BITS = 2048;
 // Unwrap clients are kept per key version; an envelope naming many bogus versions must not grow this forever.
 const MAX_VERSION_CLIENTS = 16;
@@ -144,18 +150,9 @@ export class AzureKeyVaultKeyWrapper implements KeyWrapper {
     return recorded.version;
   }
 
+  /** Key Vault's RSA-OAEP-256 is OAEP with SHA-256 and MGF1-SHA-256: done locally with the public key. */
   #wrapLocally(key: Extract<WrappingKey, { mode: 'local' }>, dataKey: Uint8Array): WrappedKey {
-    // OAEP fits at most k - 2*hLen - 2 bytes; say so instead of OpenSSL's "data too large".
-    const capacity = key.keySize / 8 - 2 * SHA256_BYTES - 2;
-    if (dataKey.length > capacity) {
-      throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `a ${key.keySize}-bit key with ${AZURE_KEY_VAULT_ALGORITHM} wraps at most ${capacity} bytes; the data key is ${dataKey.length}`);
-    }
-    try {
-      const ciphertext = publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, dataKey);
-      return { providerId: this.providerId, keyId: key.keyId, ciphertext };
-    } catch (cause) {
-      throw new EnvelopeError(ErrorCode.WRAP_FAILED, `${AZURE_KEY_VAULT_ALGORITHM} with the public key of ${key.keyId} failed`, { cause });
-    }
+    return { providerId: this.providerId, keyId: key.keyId, ciphertext: rsaOaepSha256Encrypt(key.publicKey, dataKey, key.keyId) };
   }
 
   async #wrapRemotely(dataKey: Uint8Array): Promise<WrappedKey> {

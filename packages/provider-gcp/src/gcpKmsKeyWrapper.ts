@@ -1,6 +1,14 @@
-import { constants, createPublicKey, publicEncrypt, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { protos, type KeyManagementServiceClient } from '@google-cloud/kms';
-import { EnvelopeError, ErrorCode, encodeContext, type EncryptionContext, type KeyWrapper, type WrappedKey } from '@envelope-kit/core';
+import {
+  encodeContext,
+  type EncryptionContext,
+  EnvelopeError,
+  ErrorCode,
+  type KeyWrapper,
+  rsaOaepSha256Encrypt,
+  type WrappedKey,
+} from '@envelope-kit/core';
 import { checksum, expectChecksum, expectVerified, integrityFailure } from './checksums.js';
 import { kmsCallOptions, type KmsCallOptions } from './gcpKmsClientOptions.js';
 import { gcpKmsError } from './gcpKmsErrors.js';
@@ -39,7 +47,6 @@ export interface GcpKmsKeyWrapperOptions {
 
 // Encrypt takes at most 64 KiB of plaintext.
 const MAX_SYMMETRIC_PLAINTEXT_BYTES = 64 * 1024;
-const SHA256_BYTES = 32;
 
 const { CryptoKeyPurpose } = protos.google.cloud.kms.v1.CryptoKey;
 const { CryptoKeyVersionAlgorithm } = protos.google.cloud.kms.v1.CryptoKeyVersion;
@@ -181,18 +188,7 @@ export class GcpKmsKeyWrapper implements KeyWrapper {
   }
 
   #wrapLocally(publicKey: KeyObject, dataKey: Uint8Array): WrappedKey {
-    const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-    // OAEP fits at most k - 2*hLen - 2 bytes; say so instead of OpenSSL's "data too large".
-    const capacity = modulusBytes - 2 * SHA256_BYTES - 2;
-    if (dataKey.length > capacity) {
-      throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, `${this.keyId} (RSA-OAEP-SHA-256) wraps at most ${capacity} bytes; the data key is ${dataKey.length}`);
-    }
-    try {
-      const ciphertext = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, dataKey);
-      return { providerId: this.providerId, keyId: this.keyId, ciphertext };
-    } catch (cause) {
-      throw new EnvelopeError(ErrorCode.WRAP_FAILED, `RSA-OAEP wrapping with the public key of ${this.keyId} failed`, { cause });
-    }
+    return { providerId: this.providerId, keyId: this.keyId, ciphertext: rsaOaepSha256Encrypt(publicKey, dataKey, this.keyId) };
   }
 
   #resolve(fallback: ErrorCode): Promise<ResolvedGcpKmsKey> {

@@ -25,8 +25,16 @@
  *     -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256
  *     -pkeyopt rsa_oaep_label:<hex of encodeContext(context)>
  */
-import { createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
-import { encodeContext, EnvelopeError, ErrorCode, type EncryptionContext, type KeyWrapper, type WrappedKey } from '@envelope-kit/core';
+import { createPublicKey, privateDecrypt, type KeyObject } from 'node:crypto';
+import {
+  encodeContext,
+  type EncryptionContext,
+  EnvelopeError,
+  ErrorCode,
+  type KeyWrapper,
+  rsaOaepSha256Encrypt,
+  type WrappedKey,
+} from '@envelope-kit/core';
 import { publicKeyFingerprint } from './fingerprint.js';
 import { toKeyObject, type LocalKeyMaterial } from './keyMaterial.js';
 import { oaepOptions } from './oaep.js';
@@ -35,7 +43,6 @@ import { checkRsaKey } from './rsaKeyPolicy.js';
 /** The provider id recorded in every wrapped key this provider makes. */
 export const LOCAL_PROVIDER_ID = 'local';
 
-const SHA256_BYTES = 32;
 
 export class LocalRsaKeyWrapper implements KeyWrapper {
   readonly providerId = LOCAL_PROVIDER_ID;
@@ -68,21 +75,7 @@ export class LocalRsaKeyWrapper implements KeyWrapper {
     if (!(dataKey instanceof Uint8Array) || dataKey.length === 0) {
       throw new EnvelopeError(ErrorCode.INVALID_ARGUMENT, 'the data key to wrap must be a non-empty Uint8Array');
     }
-    const label = encodeContext(context);
-    // OAEP fits at most k - 2*hLen - 2 bytes; say so instead of OpenSSL's "data too large".
-    const capacity = this.modulusBytes - 2 * SHA256_BYTES - 2;
-    if (dataKey.length > capacity) {
-      throw new EnvelopeError(
-        ErrorCode.WRAP_FAILED,
-        `a ${this.modulusBits}-bit RSA-OAEP-SHA-256 key wraps at most ${capacity} bytes; the data key is ${dataKey.length}`,
-      );
-    }
-    let ciphertext: Buffer;
-    try {
-      ciphertext = publicEncrypt(oaepOptions(this.#publicKey, label), dataKey);
-    } catch (cause) {
-      throw new EnvelopeError(ErrorCode.WRAP_FAILED, `local key ${this.keyId} could not wrap the data key`, { cause });
-    }
+    const ciphertext = rsaOaepSha256Encrypt(this.#publicKey, dataKey, `local key ${this.keyId}`, encodeContext(context));
     return { providerId: this.providerId, keyId: this.keyId, ciphertext };
   }
 

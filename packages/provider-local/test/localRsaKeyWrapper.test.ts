@@ -100,7 +100,7 @@ describe('LocalRsaKeyWrapper wrap/unwrap', () => {
   it('wraps up to the OAEP capacity (190 bytes for 2048 bits) and refuses one byte more', async () => {
     const largest = randomBytes(190);
     expect(Buffer.from(await wrapper.unwrap(await wrapper.wrap(largest, {}), {}))).toEqual(largest);
-    const error = await expectEnvelopeError(() => wrapper.wrap(randomBytes(191), {}), ErrorCode.WRAP_FAILED);
+    const error = await expectEnvelopeError(() => wrapper.wrap(randomBytes(191), {}), ErrorCode.INVALID_ARGUMENT);
     expect(error.message).toContain('190 bytes');
   });
 
