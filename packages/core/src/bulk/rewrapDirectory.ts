@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomically } from '../io/atomicFile.js';
-import { keyLabel, wrapperMatches } from '../keyring/keyWrapper.js';
+import { keyLabel } from '../keyring/keyWrapper.js';
 import type { EnvelopeInfo } from '../message/inspect.js';
 import { rewrapStream } from '../rewrap/rewrap.js';
-import { selects, type KeyChanges } from '../rewrap/rewrapHeader.js';
+import { planKeyChanges, type KeyChanges } from '../rewrap/rewrapHeader.js';
 import type { RewrapOptions } from '../rewrap/rewrapSession.js';
 import { bulkRun, type BulkFileResult, type BulkOptions, type BulkSummary } from './bulkRun.js';
 import { readHeader } from './readHeader.js';
@@ -39,11 +39,7 @@ async function rewrapFile(path: string, options: BulkRewrapOptions): Promise<Bul
 
 /** What a rewrap would change, judged from the header alone; undefined for nothing. */
 function plan(info: EnvelopeInfo, changes: KeyChanges): { added: string[]; removed: string[]; refreshed: string[] } | undefined {
-  const removed = info.wrappedKeys.filter((wrapped) => (changes.remove ?? []).some((selector) => selects(selector, wrapped)));
-  const kept = info.wrappedKeys.filter((wrapped) => !removed.includes(wrapped));
-  const added = (changes.add ?? []).filter((wrapper) => !kept.some((wrapped) => wrapperMatches(wrapper, wrapped)));
-  // Whether a native refresh finds a newer key version cannot be told from the header: always try.
-  const refreshed = kept.filter((wrapped) => (changes.refresh ?? []).some((wrapper) => wrapper.rewrap && wrapperMatches(wrapper, wrapped)));
-  if (removed.length + added.length + refreshed.length === 0) return undefined;
-  return { added: added.map(keyLabel), removed: removed.map(keyLabel), refreshed: refreshed.map(keyLabel) };
+  const { removed, toAdd, toRefresh } = planKeyChanges(info.wrappedKeys, changes);
+  if (removed.length + toAdd.length + toRefresh.length === 0) return undefined;
+  return { added: toAdd.map(keyLabel), removed: removed.map(keyLabel), refreshed: toRefresh.map(keyLabel) };
 }

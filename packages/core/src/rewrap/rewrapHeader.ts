@@ -49,12 +49,11 @@ export async function rewrapHeader(
   try {
     keys = deriveMessageKeys(dataKey, header.messageId, header.suite);
     verifyHeader(parsed, keys);
-    const removed = header.wrappedKeys.filter((wrapped) => (changes.remove ?? []).some((selector) => selects(selector, wrapped)));
-    const kept = header.wrappedKeys.filter((wrapped) => !removed.includes(wrapped));
+    const { removed, kept, toAdd } = planKeyChanges(header.wrappedKeys, changes);
     const refreshed: string[] = [];
     const current = await Promise.all(
       kept.map(async (wrapped) => {
-        const wrapper = changes.refresh?.find((candidate) => candidate.rewrap && wrapperMatches(candidate, wrapped));
+        const wrapper = refresherOf(wrapped, changes);
         if (!wrapper?.rewrap) return wrapped;
         // A backend that cannot re-encrypt this one natively gets the data key wrapped afresh.
         const renewed = await wrapper.rewrap(wrapped, header.context).catch(() => wrapper.wrap(dataKey, header.context));
@@ -62,7 +61,6 @@ export async function rewrapHeader(
         return renewed;
       }),
     );
-    const toAdd = (changes.add ?? []).filter((wrapper) => !current.some((wrapped) => wrapperMatches(wrapper, wrapped)));
     // Any of the original wrapped keys, removed ones included, can be a source for native re-encryption.
     const added = await Promise.all(toAdd.map((wrapper) => wrapUnder(wrapper, header.wrappedKeys, dataKey, header.context)));
     const wrappedKeys = [...current, ...added];
@@ -85,6 +83,28 @@ export async function rewrapHeader(
     zeroizeKeys(keys);
     zeroize(dataKey);
   }
+}
+
+/** A key change judged from the wrapped keys' identities alone (no key-service call). */
+export interface KeyChangePlan {
+  readonly removed: readonly WrappedKey[];
+  readonly kept: readonly WrappedKey[];
+  /** Keys to add that no kept wrapped key already belongs to. */
+  readonly toAdd: readonly KeyWrapper[];
+  /** Kept wrapped keys a refreshing key matches (whether it finds a newer version cannot be told in advance). */
+  readonly toRefresh: readonly WrappedKey[];
+}
+
+export function planKeyChanges(wrappedKeys: readonly WrappedKey[], changes: KeyChanges): KeyChangePlan {
+  const removed = wrappedKeys.filter((wrapped) => (changes.remove ?? []).some((selector) => selects(selector, wrapped)));
+  const kept = wrappedKeys.filter((wrapped) => !removed.includes(wrapped));
+  const toAdd = (changes.add ?? []).filter((wrapper) => !kept.some((wrapped) => wrapperMatches(wrapper, wrapped)));
+  const toRefresh = kept.filter((wrapped) => refresherOf(wrapped, changes) !== undefined);
+  return { removed, kept, toAdd, toRefresh };
+}
+
+function refresherOf(wrapped: WrappedKey, changes: KeyChanges): KeyWrapper | undefined {
+  return changes.refresh?.find((candidate) => candidate.rewrap && wrapperMatches(candidate, wrapped));
 }
 
 /**
